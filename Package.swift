@@ -1,0 +1,64 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "idv-bff",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "idv-bff", targets: ["idv-bff"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["JSON", "YAML"]),
+    ],
+    targets: [
+        // libevent (with its OpenSSL and pthreads companions) and OpenSSL, as installed by the system.
+        .systemLibrary(
+            name: "CLibevent",
+            pkgConfig: "libevent_openssl",
+            providers: [.apt(["libevent-dev", "libssl-dev"])]
+        ),
+        // The thin C layer: callback trampolines with context pointers, macro wrappers, OpenSSL set-up.
+        .target(
+            name: "CEventShim",
+            dependencies: ["CLibevent"]
+        ),
+        // Everything that decides: configuration, routing, handlers, logging, the event loops' owners.
+        .target(
+            name: "IDVBFF",
+            dependencies: [
+                "CLibevent",
+                "CEventShim",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .executableTarget(
+            name: "idv-bff",
+            dependencies: [
+                "IDVBFF",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "IDVBFFTests",
+            dependencies: ["IDVBFF"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["idv-bff"],
+            swiftSettings: upcomingFeatures
+        ),
+    ]
+)

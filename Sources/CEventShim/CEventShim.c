@@ -1,0 +1,153 @@
+#include "CEventShim.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+#include <event2/util.h>
+
+void cevent_global_init(void) {
+    evthread_use_pthreads();
+    signal(SIGPIPE, SIG_IGN);
+}
+
+struct evconnlistener *cevent_listener_bind(struct event_base *base, const char *host, int port, int backlog,
+                                            char *error, size_t error_capacity) {
+    struct evutil_addrinfo hints;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_protocol = IPPROTO_TCP;
+    hints.ai_flags = EVUTIL_AI_PASSIVE | EVUTIL_AI_ADDRCONFIG;
+
+    char service[16];
+    snprintf(service, sizeof(service), "%d", port);
+    struct evutil_addrinfo *addresses = NULL;
+    int status = evutil_getaddrinfo(host, service, &hints, &addresses);
+    if (status != 0 || addresses == NULL) {
+        snprintf(error, error_capacity, "cannot resolve %s: %s", host, evutil_gai_strerror(status));
+        return NULL;
+    }
+    unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT;
+    struct evconnlistener *listener =
+        evconnlistener_new_bind(base, NULL, NULL, flags, backlog, addresses->ai_addr, (int)addresses->ai_addrlen);
+    if (listener == NULL) {
+        snprintf(error, error_capacity, "cannot listen on %s port %d: %s", host, port, strerror(errno));
+    }
+    evutil_freeaddrinfo(addresses);
+    return listener;
+}
+
+int cevent_listener_port(struct evconnlistener *listener) {
+    struct sockaddr_storage address;
+    socklen_t length = sizeof(address);
+    if (getsockname(evconnlistener_get_fd(listener), (struct sockaddr *)&address, &length) != 0) {
+        return -1;
+    }
+    if (address.ss_family == AF_INET) {
+        return ntohs(((struct sockaddr_in *)&address)->sin_port);
+    }
+    if (address.ss_family == AF_INET6) {
+        return ntohs(((struct sockaddr_in6 *)&address)->sin6_port);
+    }
+    return -1;
+}
+
+struct cevent_event {
+    struct event *event;
+    cevent_callback callback;
+    void *context;
+};
+
+// libevent's event callbacks carry a descriptor and event flags the Swift side never needs.
+static void cevent_trampoline(evutil_socket_t fd, short what, void *argument) {
+    (void)fd;
+    (void)what;
+    cevent_event *event = argument;
+    event->callback(event->context);
+}
+
+static cevent_event *cevent_event_new(struct event_base *base, evutil_socket_t fd, short what,
+                                      cevent_callback callback, void *context) {
+    cevent_event *event = calloc(1, sizeof(*event));
+    if (event == NULL) {
+        return NULL;
+    }
+    event->callback = callback;
+    event->context = context;
+    event->event = event_new(base, fd, what, cevent_trampoline, event);
+    if (event->event == NULL) {
+        free(event);
+        return NULL;
+    }
+    return event;
+}
+
+cevent_event *cevent_event_new_signal(struct event_base *base, int signum, cevent_callback callback, void *context) {
+    cevent_event *event = cevent_event_new(base, signum, EV_SIGNAL | EV_PERSIST, callback, context);
+    if (event != NULL && event_add(event->event, NULL) != 0) {
+        cevent_event_free(event);
+        return NULL;
+    }
+    return event;
+}
+
+cevent_event *cevent_event_new_user(struct event_base *base, cevent_callback callback, void *context) {
+    return cevent_event_new(base, -1, 0, callback, context);
+}
+
+void cevent_event_activate(cevent_event *event) {
+    event_active(event->event, 0, 0);
+}
+
+int cevent_event_schedule(cevent_event *event, double seconds) {
+    struct timeval delay;
+    delay.tv_sec = (time_t)seconds;
+    delay.tv_usec = (suseconds_t)((seconds - (double)delay.tv_sec) * 1e6);
+    return event_add(event->event, &delay);
+}
+
+void cevent_event_free(cevent_event *event) {
+    if (event == NULL) {
+        return;
+    }
+    event_free(event->event);
+    free(event);
+}
+
+const struct evkeyval *cevent_header_first(const struct evkeyvalq *headers) {
+    return headers == NULL ? NULL : headers->tqh_first;
+}
+
+const struct evkeyval *cevent_header_next(const struct evkeyval *header) {
+    return header->next.tqe_next;
+}
+
+const char *cevent_header_name(const struct evkeyval *header) {
+    return header->key;
+}
+
+const char *cevent_header_value(const struct evkeyval *header) {
+    return header->value;
+}
+
+const char *cevent_request_peer(struct evhttp_request *request, uint16_t *port) {
+    struct evhttp_connection *connection = evhttp_request_get_connection(request);
+    if (connection == NULL) {
+        return NULL;
+    }
+    char *address = NULL;
+    ev_uint16_t peer_port = 0;
+    evhttp_connection_get_peer(connection, &address, &peer_port);
+    *port = peer_port;
+    return address;
+}

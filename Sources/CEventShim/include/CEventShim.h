@@ -1,0 +1,60 @@
+#ifndef IDVBFF_CEVENTSHIM_H
+#define IDVBFF_CEVENTSHIM_H
+// The thin C layer between libevent and Swift. It adapts callbacks to context pointers, wraps the macros
+// Swift cannot call, and performs socket set-up that needs sockaddr juggling. It makes no decisions.
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct event;
+struct event_base;
+struct evconnlistener;
+struct evhttp_request;
+struct evkeyval;
+struct evkeyvalq;
+
+/// A callback that carries only the context pointer it was registered with.
+typedef void (*cevent_callback)(void *context);
+
+/// Once per process, before any event base exists: libevent's pthread locking, and SIGPIPE ignored so a peer that
+/// disconnects mid-write yields EPIPE instead of killing the process.
+void cevent_global_init(void);
+
+/// Binds a listening socket (SO_REUSEADDR, SO_REUSEPORT, close-on-exec) for `host`:`port`, numeric or resolvable.
+/// The listener starts without a callback (evhttp installs its own). Returns NULL and fills `error` on failure.
+struct evconnlistener *cevent_listener_bind(struct event_base *base, const char *host, int port, int backlog,
+                                            char *error, size_t error_capacity);
+
+/// The local port a listener is bound to (useful after binding port 0), or -1.
+int cevent_listener_port(struct evconnlistener *listener);
+
+/// An event whose callback receives only the context pointer it was created with. Owned by the caller:
+/// free it with `cevent_event_free` on its loop's thread before the base is freed.
+typedef struct cevent_event cevent_event;
+
+/// A persistent event that fires on `base`'s thread whenever `signum` is delivered to the process.
+cevent_event *cevent_event_new_signal(struct event_base *base, int signum, cevent_callback callback, void *context);
+
+/// An event with no file descriptor, fired by `cevent_event_activate` (from any thread) or as a timer.
+cevent_event *cevent_event_new_user(struct event_base *base, cevent_callback callback, void *context);
+
+/// Makes the event run once on its loop's thread; safe to call from any thread.
+void cevent_event_activate(cevent_event *event);
+
+/// Schedules the event to fire once after `seconds`, replacing any earlier schedule.
+int cevent_event_schedule(cevent_event *event, double seconds);
+
+/// Removes the event from its loop and frees it.
+void cevent_event_free(cevent_event *event);
+
+/// Iterates a header list: the first entry, or NULL.
+const struct evkeyval *cevent_header_first(const struct evkeyvalq *headers);
+/// The entry after `header`, or NULL.
+const struct evkeyval *cevent_header_next(const struct evkeyval *header);
+const char *cevent_header_name(const struct evkeyval *header);
+const char *cevent_header_value(const struct evkeyval *header);
+
+/// The peer address of the request's connection as text, or NULL when the client has already gone.
+const char *cevent_request_peer(struct evhttp_request *request, uint16_t *port);
+
+#endif

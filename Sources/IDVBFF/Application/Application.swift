@@ -1,0 +1,51 @@
+public import Logging
+
+/// Wires a validated configuration into a running server: routes, lifecycle and the server's options.
+public final class Application {
+    /// The configuration the application was started with.
+    public let configuration: AppConfiguration
+    private let lifecycle = Lifecycle()
+    private let logger: Logger
+    private let server: Server
+
+    /// Builds the server and its routes; nothing is bound yet.
+    public init(configuration: AppConfiguration, logger: Logger) throws(EventLoopError) {
+        self.configuration = configuration
+        self.logger = logger
+        let lifecycle = self.lifecycle
+        server = try Server(options: HTTPServerOptions(configuration), lifecycle: lifecycle, logger: logger) { _ in
+            var router = Router()
+            HealthRoutes.register(on: &router, lifecycle: lifecycle)
+            return router
+        }
+    }
+
+    /// Binds the listeners and starts the event loops.
+    public func start() throws(EventLoopError) {
+        logger.info("starting", metadata: [
+            "version": .string(IDVBFFVersion.current),
+            "clientloop_env": .string(configuration.clientLoop.environment.rawValue),
+            "graph_url": .string(configuration.clientLoop.graphURL.description),
+        ])
+        try server.start()
+    }
+
+    /// Serves until a stop signal has been handled; returns the process exit status.
+    public func run() -> Int32 {
+        server.run()
+    }
+}
+
+extension HTTPServerOptions {
+    /// The server options a configuration asks for.
+    public init(_ configuration: AppConfiguration) {
+        self.init(
+            host: configuration.http.host,
+            port: configuration.http.port,
+            threads: configuration.http.threads,
+            maxBodyBytes: configuration.http.maxBodyBytes,
+            shutdownDelaySeconds: configuration.shutdown.delaySeconds,
+            shutdownGraceSeconds: configuration.shutdown.graceSeconds
+        )
+    }
+}

@@ -1,0 +1,63 @@
+import Logging
+
+/// The service's effective configuration: parsed and validated once at start-up, then only read.
+///
+/// Sources, highest precedence first: command-line overrides, environment variables,
+/// the configuration file, built-in defaults. See ``load(overrides:environment:processorCount:)``.
+public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
+    /// How the HTTP server listens.
+    public var http: HTTPSettings
+
+    /// How to reach the ClientLoop upstream.
+    public var clientLoop: ClientLoopSettings
+
+    /// How much to log.
+    public var log: LogSettings
+
+    /// How to stop.
+    public var shutdown: ShutdownSettings
+
+    /// Creates a configuration from settings already validated, as tests of other components do.
+    /// - Parameters:
+    ///   - http: How the HTTP server listens.
+    ///   - clientLoop: How to reach the ClientLoop upstream.
+    ///   - log: How much to log.
+    ///   - shutdown: How to stop.
+    public init(
+        http: HTTPSettings,
+        clientLoop: ClientLoopSettings,
+        log: LogSettings = LogSettings(),
+        shutdown: ShutdownSettings = ShutdownSettings()
+    ) {
+        self.http = http
+        self.clientLoop = clientLoop
+        self.log = log
+        self.shutdown = shutdown
+    }
+
+    /// One `key = value` line per setting, secrets redacted, as printed by `--check-config`.
+    public var description: String {
+        let notSet = "(not set)"
+        let lines: [(SettingKey, String)] = [
+            (.httpHost, http.host),
+            (.httpPort, String(http.port)),
+            (.httpThreads, String(http.threads)),
+            (.httpMaxBodyBytes, String(http.maxBodyBytes)),
+            (.clientLoopAPIKey, clientLoop.apiKey.description),
+            (.clientLoopAPIKeyFile, clientLoop.apiKeyFile ?? notSet),
+            (.clientLoopOrgID, clientLoop.orgId),
+            (.clientLoopEnvironment, clientLoop.environment.rawValue),
+            (.clientLoopGraphURL, clientLoop.graphURL.description),
+            (.clientLoopCAFile, clientLoop.caFile ?? notSet),
+            (.clientLoopTimeoutMilliseconds, String(clientLoop.timeoutMilliseconds)),
+            (.logLevel, log.level.rawValue),
+            (.shutdownDelaySeconds, SecondsFormat.text(shutdown.delaySeconds)),
+            (.shutdownGraceSeconds, SecondsFormat.text(shutdown.graceSeconds)),
+        ]
+        let width = lines.map(\.0.name.count).max() ?? 0
+        return lines.map { key, value in
+            key.name + String(repeating: " ", count: width - key.name.count) + " = " + value
+        }
+        .joined(separator: "\n")
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+
+extension ClientLoopSettings {
+    /// The largest API key file accepted; keys are a few dozen bytes.
+    static let apiKeyFileSizeLimit = 64 * 1024
+
+    /// Validates the ClientLoop settings, recording a problem for each bad or missing value.
+    /// - Returns: The settings, or `nil` if any of them is bad or missing.
+    init?(validating raw: RawSettings, problems: inout [ConfigurationProblem]) {
+        let apiKey = Self.resolvedAPIKey(raw, problems: &problems)
+        let orgId = raw[.clientLoopOrgID]
+        if orgId == nil {
+            problems.append(ConfigurationProblem(.clientLoopOrgID, "is required"))
+        }
+        let environment = Self.validatedEnvironment(raw, problems: &problems)
+        let graphURL = Self.validatedGraphURL(raw, environment: environment, problems: &problems)
+        let caFile = raw[.clientLoopCAFile]
+        var caFileIsReadable = true
+        if let caFile, let failure = LocalFile.problem(readingFileAt: caFile) {
+            problems.append(ConfigurationProblem(.clientLoopCAFile, failure.message(for: caFile)))
+            caFileIsReadable = false
+        }
+        let timeoutMilliseconds = raw.wholeNumber(
+            .clientLoopTimeoutMilliseconds,
+            in: Self.timeoutMillisecondsRange,
+            default: Self.defaultTimeoutMilliseconds,
+            expecting: "a timeout in milliseconds (\(Self.timeoutMillisecondsRange.lowerBound)-\(Self.timeoutMillisecondsRange.upperBound))",
+            problems: &problems
+        )
+        guard let apiKey, let orgId, let environment, let graphURL, let timeoutMilliseconds, caFileIsReadable else {
+            return nil
+        }
+        self.init(
+            apiKey: apiKey,
+            apiKeyFile: raw[.clientLoopAPIKeyFile],
+            orgId: orgId,
+            environment: environment,
+            graphURL: graphURL,
+            caFile: caFile,
+            timeoutMilliseconds: timeoutMilliseconds
+        )
+    }
+
+    /// The key given directly or read from the key file; exactly one of the two must be set.
+    /// Problems never quote the key, nor anything about its content.
+    private static func resolvedAPIKey(_ raw: RawSettings, problems: inout [ConfigurationProblem]) -> Secret? {
+        switch (raw[.clientLoopAPIKey], raw[.clientLoopAPIKeyFile]) {
+        case (nil, nil):
+            problems.append(
+                ConfigurationProblem(.clientLoopAPIKey, "is required; set it or \(SettingKey.clientLoopAPIKeyFile.reference)")
+            )
+            return nil
+        case (.some, .some):
+            problems.append(
+                ConfigurationProblem(
+                    .clientLoopAPIKey,
+                    "is set together with \(SettingKey.clientLoopAPIKeyFile.reference); set only one of them"
+                )
+            )
+            return nil
+        case (let key?, nil):
+            return Secret(key)
+        case (nil, let path?):
+            switch LocalFile.readText(at: path, limit: apiKeyFileSizeLimit) {
+            case .failure(let failure):
+                problems.append(ConfigurationProblem(.clientLoopAPIKeyFile, failure.message(for: path)))
+                return nil
+            case .success(let contents):
+                // Secret files usually end with a newline; the key is what lies between the whitespace.
+                let key = contents.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !key.isEmpty else {
+                    problems.append(ConfigurationProblem(.clientLoopAPIKeyFile, "\"\(path)\" is empty"))
+                    return nil
+                }
+                return Secret(key)
+            }
+        }
+    }
+
+    private static func validatedEnvironment(
+        _ raw: RawSettings,
+        problems: inout [ConfigurationProblem]
+    ) -> ClientLoopEnvironment? {
+        guard let text = raw[.clientLoopEnvironment] else {
+            return .prod
+        }
+        guard let environment = ClientLoopEnvironment(rawValue: text.lowercased()) else {
+            let accepted = ClientLoopEnvironment.allCases.map(\.rawValue).joined(separator: ", ")
+            problems.append(
+                ConfigurationProblem(.clientLoopEnvironment, "\"\(text)\" is not a ClientLoop environment (\(accepted))")
+            )
+            return nil
+        }
+        return environment
+    }
+
+    /// The endpoint set, or the environment's well-known one; `nil` after recording a problem.
+    private static func validatedGraphURL(
+        _ raw: RawSettings,
+        environment: ClientLoopEnvironment?,
+        problems: inout [ConfigurationProblem]
+    ) -> GraphURL? {
+        guard let text = raw[.clientLoopGraphURL] else {
+            guard let environment else {
+                // The environment is already reported; which endpoint it lacks is moot.
+                return nil
+            }
+            if let graphURL = environment.defaultGraphURL {
+                return graphURL
+            }
+            problems.append(
+                ConfigurationProblem(
+                    .clientLoopGraphURL,
+                    "is required when \(SettingKey.clientLoopEnvironment.name) is \"\(environment.rawValue)\""
+                )
+            )
+            return nil
+        }
+        do {
+            return try GraphURL(validating: text)
+        } catch {
+            problems.append(ConfigurationProblem(.clientLoopGraphURL, error.description))
+            return nil
+        }
+    }
+}

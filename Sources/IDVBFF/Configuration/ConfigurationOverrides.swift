@@ -1,0 +1,33 @@
+/// Settings given on the command line; they take precedence over the environment and the file.
+///
+/// Values are the raw text the user typed, so that something like `--port abc` becomes a reported
+/// ``ConfigurationProblem`` instead of an argument-parsing failure.
+public struct ConfigurationOverrides: Sendable, Equatable {
+    /// The YAML (`.yaml`, `.yml`) or JSON (`.json`) configuration file to read, if any.
+    public var configFile: String?
+
+    /// Overrides `http.host`.
+    public var host: String?
+
+    /// Overrides `http.port`, as typed.
+    public var port: String?
+
+    /// Creates overrides; `nil` leaves a setting to the environment, the file or the default.
+    /// - Parameters:
+    ///   - configFile: The configuration file to read.
+    ///   - host: The address to listen on.
+    ///   - port: The port to listen on, as typed.
+    public init(configFile: String? = nil, host: String? = nil, port: String? = nil) {
+        self.configFile = configFile
+        self.host = host
+        self.port = port
+    }
+
+    /// The overridden settings, keyed by setting.
+    var values: [SettingKey: String] {
+        var values: [SettingKey: String] = [:]
+        values[.httpHost] = host
+        values[.httpPort] = port
+        return values
+    }
+}

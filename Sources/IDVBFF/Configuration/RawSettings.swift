@@ -1,0 +1,69 @@
+import Configuration
+import Foundation
+
+/// The text of every setting that is set, each taken from the source with the highest precedence.
+///
+/// Everything is read as text so that a malformed value becomes a ``ConfigurationProblem``
+/// later, during validation, instead of an error thrown by the configuration library.
+/// Surrounding whitespace is trimmed, and an empty value counts as not set.
+struct RawSettings: Sendable {
+    private var values: [SettingKey: String]
+
+    /// Creates settings from text values.
+    init(_ values: [SettingKey: String]) {
+        self.values = values.compactMapValues(Self.trimmedOrNil)
+    }
+
+    /// The trimmed, non-empty text of `key`, or `nil` when it is not set.
+    subscript(key: SettingKey) -> String? {
+        values[key]
+    }
+
+    /// Reads every known setting through `reader`.
+    /// - Parameters:
+    ///   - reader: The reader over all sources, in precedence order.
+    ///   - problems: Receives a problem for each value that is neither text nor a number.
+    static func read(from reader: ConfigReader, problems: inout [ConfigurationProblem]) async -> RawSettings {
+        var values: [SettingKey: String] = [:]
+        for key in SettingKey.allCases {
+            switch await lookUp(key, in: reader) {
+            case .unset:
+                break
+            case .text(let text):
+                values[key] = text
+            case .unsupported:
+                problems.append(ConfigurationProblem(key, "must be a single text or number value"))
+            }
+        }
+        return RawSettings(values)
+    }
+
+    /// What a source holds for one key.
+    private enum Lookup {
+        case unset
+        case text(String)
+        case unsupported
+    }
+
+    private static func lookUp(_ key: SettingKey, in reader: ConfigReader) async -> Lookup {
+        let configKey = ConfigKey(key.name)
+        do {
+            return try await reader.fetchString(forKey: configKey, isSecret: key.isSecret).map(Lookup.text) ?? .unset
+        } catch {
+            // JSON numbers are not strings to swift-configuration, so `"port": 8080` fails as a string.
+            // Read it as a number and carry on with its text, so files may use either form.
+            if let integer = try? await reader.fetchInt(forKey: configKey, isSecret: key.isSecret) {
+                return .text(String(integer))
+            }
+            if let number = try? await reader.fetchDouble(forKey: configKey, isSecret: key.isSecret) {
+                return .text(String(number))
+            }
+            return .unsupported
+        }
+    }
+
+    private static func trimmedOrNil(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}

@@ -1,0 +1,35 @@
+/// Every setting the service reads, named by its dotted key as it appears in a configuration file.
+///
+/// The environment variable for a key is derived the same way swift-configuration's
+/// `EnvironmentVariablesProvider` derives it: upper-cased, with dots turned into underscores
+/// (`http.max_body_bytes` → `HTTP_MAX_BODY_BYTES`).
+enum SettingKey: String, CaseIterable, Sendable {
+    case httpHost = "http.host"
+    case httpPort = "http.port"
+    case httpThreads = "http.threads"
+    case httpMaxBodyBytes = "http.max_body_bytes"
+    case clientLoopAPIKey = "clientloop.api_key"
+    case clientLoopAPIKeyFile = "clientloop.api_key_file"
+    case clientLoopOrgID = "clientloop.org_id"
+    case clientLoopEnvironment = "clientloop.env"
+    case clientLoopGraphURL = "clientloop.graph_url"
+    case clientLoopCAFile = "clientloop.ca_file"
+    case clientLoopTimeoutMilliseconds = "clientloop.timeout_ms"
+    case logLevel = "log.level"
+    case shutdownDelaySeconds = "shutdown.delay_seconds"
+    case shutdownGraceSeconds = "shutdown.grace_seconds"
+
+    /// The dotted key, as written in YAML or JSON files.
+    var name: String { rawValue }
+
+    /// The environment variable that sets this key.
+    var environmentVariable: String {
+        rawValue.uppercased().map { $0 == "." ? "_" : String($0) }.joined()
+    }
+
+    /// Whether the value must never be logged, printed or echoed in a problem.
+    var isSecret: Bool { self == .clientLoopAPIKey }
+
+    /// `key (ENV_VAR)`, the way problems and help texts refer to a setting.
+    var reference: String { "\(name) (\(environmentVariable))" }
+}

@@ -1,0 +1,67 @@
+import CEventShim
+
+/// An event on one event loop whose firing runs a Swift closure on that loop's thread.
+///
+/// The C event holds an unretained pointer back to this object; the object frees the event in `deinit`, so the
+/// pointer never outlives it.
+final class LoopEvent {
+    private var handle: OpaquePointer?
+    private let action: () -> Void
+
+    private init(action: @escaping () -> Void) {
+        self.action = action
+    }
+
+    /// An event fired on demand, from any thread through `waker`, or later through `schedule(after:)`.
+    static func user(on base: OpaquePointer, action: @escaping () -> Void) throws(EventLoopError) -> LoopEvent {
+        let event = LoopEvent(action: action)
+        event.handle = cevent_event_new_user(base, LoopEvent.trampoline, event.context)
+        guard event.handle != nil else { throw .eventCreationFailed("user event") }
+        return event
+    }
+
+    /// A persistent event fired on this loop each time the process receives `signal`.
+    static func signal(_ signal: Int32, on base: OpaquePointer, action: @escaping () -> Void) throws(EventLoopError) -> LoopEvent {
+        let event = LoopEvent(action: action)
+        event.handle = cevent_event_new_signal(base, signal, LoopEvent.trampoline, event.context)
+        guard event.handle != nil else { throw .eventCreationFailed("signal \(signal)") }
+        return event
+    }
+
+    /// Fires the event once, `seconds` from now.
+    func schedule(after seconds: Double) {
+        _ = cevent_event_schedule(handle, max(0, seconds))
+    }
+
+    /// Fires the event on its loop's next turn.
+    func activate() {
+        cevent_event_activate(handle)
+    }
+
+    /// A handle other threads may use to fire this event; valid while this object lives.
+    var waker: LoopWaker {
+        LoopWaker(handle: handle)
+    }
+
+    deinit {
+        cevent_event_free(handle)
+    }
+
+    private var context: UnsafeMutableRawPointer {
+        Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    private static let trampoline: cevent_callback = { context in
+        guard let context else { return }
+        Unmanaged<LoopEvent>.fromOpaque(context).takeUnretainedValue().action()
+    }
+}
+
+/// Fires a `LoopEvent` from another thread: libevent's `event_active` is thread-safe once pthread locking is on.
+struct LoopWaker: @unchecked Sendable {
+    fileprivate let handle: OpaquePointer?
+
+    func wake() {
+        cevent_event_activate(handle)
+    }
+}

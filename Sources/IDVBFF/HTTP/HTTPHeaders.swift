@@ -1,0 +1,55 @@
+/// An ordered list of header fields with case-insensitive lookup, owned by Swift.
+public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    public typealias Element = (name: String, value: String)
+
+    private var fields: [(name: String, value: String)]
+
+    public init() {
+        fields = []
+    }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        fields = elements.map { (name: $0.0, value: $0.1) }
+    }
+
+    /// The first value of the field called `name` (compared without regard to case), if any.
+    public subscript(name: String) -> String? {
+        fields.first { $0.name.utf8.elementsEqualIgnoringASCIICase(name.utf8) }?.value
+    }
+
+    /// Appends a field, keeping any earlier field of the same name.
+    public mutating func add(name: String, value: String) {
+        fields.append((name: name, value: value))
+    }
+
+    /// Replaces every field called `name` with one field holding `value`.
+    public mutating func replaceOrAdd(name: String, value: String) {
+        fields.removeAll { $0.name.utf8.elementsEqualIgnoringASCIICase(name.utf8) }
+        fields.append((name: name, value: value))
+    }
+
+    /// Whether a field called `name` is present.
+    public func contains(_ name: String) -> Bool {
+        self[name] != nil
+    }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+        fields.makeIterator()
+    }
+
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.fields.elementsEqual(rhs.fields) { $0.name == $1.name && $0.value == $1.value }
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Compares two byte sequences, folding ASCII letters to lower case: header names are case-insensitive.
+    func elementsEqualIgnoringASCIICase(_ other: some Sequence<UInt8>) -> Bool {
+        elementsEqual(other) { lowercasedASCII($0) == lowercasedASCII($1) }
+    }
+}
+
+@inline(__always)
+private func lowercasedASCII(_ byte: UInt8) -> UInt8 {
+    (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+}

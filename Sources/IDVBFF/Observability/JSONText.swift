@@ -1,0 +1,67 @@
+import Logging
+
+/// The small piece of JSON writing the log handler needs: escaped strings and metadata values.
+enum JSONText {
+    /// Appends `value` as a JSON string literal, escaping quotes, backslashes and control characters.
+    static func appendString(_ value: String, to output: inout String) {
+        output += "\""
+        var pending = value.unicodeScalars.startIndex
+        let scalars = value.unicodeScalars
+        var index = pending
+        while index != scalars.endIndex {
+            let scalar = scalars[index]
+            if scalar == "\"" || scalar == "\\" || scalar.value < 0x20 || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                output.unicodeScalars.append(contentsOf: scalars[pending..<index])
+                output += escape(scalar)
+                pending = scalars.index(after: index)
+            }
+            index = scalars.index(after: index)
+        }
+        output.unicodeScalars.append(contentsOf: scalars[pending..<scalars.endIndex])
+        output += "\""
+    }
+
+    /// Appends a metadata value: numbers and booleans stay JSON numbers and booleans, the rest become strings.
+    static func appendValue(_ value: Logger.Metadata.Value, to output: inout String) {
+        switch value {
+        case .string(let string):
+            appendString(string, to: &output)
+        case .stringConvertible(let convertible):
+            switch convertible {
+            case let number as Int: output += String(number)
+            case let number as Double where number.isFinite: output += String(number)
+            case let flag as Bool: output += flag ? "true" : "false"
+            default: appendString(convertible.description, to: &output)
+            }
+        case .array(let values):
+            output += "["
+            for (position, element) in values.enumerated() {
+                if position > 0 { output += "," }
+                appendValue(element, to: &output)
+            }
+            output += "]"
+        case .dictionary(let dictionary):
+            output += "{"
+            for (position, key) in dictionary.keys.sorted().enumerated() {
+                if position > 0 { output += "," }
+                appendString(key, to: &output)
+                output += ":"
+                appendValue(dictionary[key]!, to: &output)
+            }
+            output += "}"
+        }
+    }
+
+    private static func escape(_ scalar: Unicode.Scalar) -> String {
+        switch scalar {
+        case "\"": return "\\\""
+        case "\\": return "\\\\"
+        case "\n": return "\\n"
+        case "\r": return "\\r"
+        case "\t": return "\\t"
+        default:
+            let hex = String(scalar.value, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
+    }
+}

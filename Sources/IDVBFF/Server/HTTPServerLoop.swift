@@ -1,0 +1,244 @@
+import CEventShim
+import CLibevent
+import Logging
+
+/// One event loop serving HTTP: its own thread, `event_base`, `evhttp` and listener on the shared port.
+///
+/// Everything here runs on the loop's thread, so per-loop state (counters, the request-id generator, handlers)
+/// needs no lock. The object is built and bound on the starting thread and handed to its loop thread before that
+/// thread starts; afterwards other threads only call `requestStop()`, which fires a libevent event (thread-safe).
+final class HTTPServerLoop: @unchecked Sendable {
+    let index: Int
+    /// The port this loop's listener is bound to.
+    let port: Int
+
+    private let base: EventBase
+    private var http: OpaquePointer?
+    private var boundSocket: OpaquePointer?
+    private let router: Router
+    private let lifecycle: Lifecycle
+    private let options: HTTPServerOptions
+    private let logger: Logger
+    private var requestIDs = RequestIDGenerator()
+
+    /// Requests handed to a handler that have not been answered yet.
+    private var awaitingResponse = 0
+    /// Connections whose last response is still being written: the loop must not close them when it stops.
+    private var connectionsWriting = Set<UInt>()
+    private var isStopping = false
+    private var isFinished = false
+
+    private var stopEvent: LoopEvent!
+    private var finishEvent: LoopEvent!
+    private var graceTimer: LoopEvent!
+
+    /// Creates the loop and binds its listener; `options.port` 0 is only valid for the first loop.
+    init(index: Int, options: HTTPServerOptions, port: Int, router: Router, lifecycle: Lifecycle, logger: Logger) throws(EventLoopError) {
+        self.index = index
+        self.options = options
+        self.router = router
+        self.lifecycle = lifecycle
+        self.logger = logger
+        base = try EventBase()
+
+        guard let http = evhttp_new(base.pointer) else { throw .httpCreationFailed }
+        self.http = http
+        var errorText = [CChar](repeating: 0, count: 256)
+        guard let listener = cevent_listener_bind(base.pointer, options.host, Int32(port), Int32(options.backlog), &errorText, errorText.count) else {
+            evhttp_free(http)
+            self.http = nil
+            throw .bindFailed(String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        self.port = Int(cevent_listener_port(listener))
+        boundSocket = evhttp_bind_listener(http, listener)
+        configure(http)
+
+        stopEvent = try LoopEvent.user(on: base.pointer) { [unowned self] in beginStopping() }
+        finishEvent = try LoopEvent.user(on: base.pointer) { [unowned self] in finish() }
+        graceTimer = try LoopEvent.user(on: base.pointer) { [unowned self] in graceExpired() }
+    }
+
+    private func configure(_ http: OpaquePointer) {
+        evhttp_set_max_body_size(http, options.maxBodyBytes)
+        evhttp_set_max_headers_size(http, options.maxHeaderBytes)
+        var timeout = timeval(tv_sec: Int(options.ioTimeoutSeconds), tv_usec: 0)
+        evhttp_set_timeout_tv(http, &timeout)
+        // Without lingering close, a client still sending an oversized body sees a reset instead of the 413.
+        _ = evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE)
+        // Accept every method libevent knows so that the router, not libevent, answers 405 with an Allow header.
+        let allMethods = EVHTTP_REQ_GET.rawValue | EVHTTP_REQ_POST.rawValue | EVHTTP_REQ_HEAD.rawValue
+            | EVHTTP_REQ_PUT.rawValue | EVHTTP_REQ_DELETE.rawValue | EVHTTP_REQ_OPTIONS.rawValue
+            | EVHTTP_REQ_TRACE.rawValue | EVHTTP_REQ_CONNECT.rawValue | EVHTTP_REQ_PATCH.rawValue
+        evhttp_set_allowed_methods(http, UInt16(allMethods))
+        evhttp_set_default_content_type(http, "application/json")
+        evhttp_set_gencb(http, { request, context in
+            guard let request, let context else { return }
+            Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().receive(request)
+        }, context)
+    }
+
+    private var context: UnsafeMutableRawPointer {
+        Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    /// Runs the loop on the calling thread until the loop has stopped.
+    func run() {
+        base.dispatch()
+    }
+
+    /// Asks the loop, from any thread, to close its listener and finish once its requests are answered.
+    func requestStop() {
+        stopEvent.waker.wake()
+    }
+
+    // MARK: Requests
+
+    private func receive(_ request: OpaquePointer) {
+        let started = ContinuousClock.now
+        let parsed = HTTPRequest(libevent: request)
+        let requestID = RequestID.resolve(parsed.headers[RequestID.headerName], generator: &requestIDs)
+        var requestLogger = logger
+        requestLogger[metadataKey: "requestId"] = .string(requestID)
+        let context = RequestContext(requestID: requestID, logger: requestLogger)
+        awaitingResponse += 1
+
+        let reply = ReplyOnce { [unowned self] response in
+            send(response, to: request, request: parsed, context: context, started: started)
+        }
+        switch router.resolve(parsed.method, path: parsed.path) {
+        case .failure(let error):
+            reply(error.response(requestID: requestID))
+        case .handler(let handler, let route):
+            if lifecycle.phase == .stopping, !route.servesWhileStopping {
+                reply(APIError.shuttingDown.response(requestID: requestID))
+            } else {
+                handler.handle(parsed, context: context, respond: reply.callAsFunction)
+            }
+        }
+    }
+
+    private func send(_ response: HTTPResponse, to request: OpaquePointer, request parsed: HTTPRequest, context: RequestContext, started: ContinuousClock.Instant) {
+        awaitingResponse -= 1
+        guard !isFinished else { return }  // the grace period ran out: libevent already dropped the request
+
+        let headers = evhttp_request_get_output_headers(request)
+        for field in response.headers {
+            evhttp_add_header(headers, field.name, field.value)
+        }
+        evhttp_add_header(headers, RequestID.headerName, context.requestID)
+        if lifecycle.phase == .stopping, !response.headers.contains("Connection") {
+            // Listeners are closed: make the client reconnect, which reaches another instance.
+            evhttp_add_header(headers, "Connection", "close")
+        }
+        if !response.body.isEmpty {
+            _ = response.body.withUnsafeBytes { evbuffer_add(evhttp_request_get_output_buffer(request), $0.baseAddress, $0.count) }
+        }
+        trackWrite(of: request)
+        evhttp_send_reply(request, Int32(response.status), nil, nil)
+
+        let elapsed = ContinuousClock.now - started
+        context.logger.info("request", metadata: [
+            "method": .string(parsed.method.rawValue),
+            "path": .string(parsed.path),
+            "status": .stringConvertible(response.status),
+            "duration_ms": .stringConvertible(elapsed.milliseconds),
+            "peer": .string(parsed.peerAddress ?? "-"),
+        ])
+        finishIfDrained()
+    }
+
+    /// Remembers that a response is being written until libevent reports it done or the connection closes.
+    private func trackWrite(of request: OpaquePointer) {
+        guard let connection = evhttp_request_get_connection(request) else { return }  // the client already left
+        connectionsWriting.insert(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection))))
+        evhttp_request_set_on_complete_cb(request, { request, context in
+            guard let request, let context, let connection = evhttp_request_get_connection(request) else { return }
+            Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().writeEnded(on: connection)
+        }, context)
+        evhttp_connection_set_closecb(connection, { connection, context in
+            guard let connection, let context else { return }
+            Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().writeEnded(on: connection)
+        }, context)
+    }
+
+    private func writeEnded(on connection: OpaquePointer) {
+        connectionsWriting.remove(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection))))
+        finishIfDrained()
+    }
+
+    // MARK: Stopping
+
+    private func beginStopping() {
+        guard !isStopping else { return }
+        isStopping = true
+        if let http, let boundSocket {
+            evhttp_del_accept_socket(http, boundSocket)  // frees the listener and closes its socket
+            self.boundSocket = nil
+        }
+        graceTimer.schedule(after: options.shutdownGraceSeconds)
+        finishIfDrained()
+    }
+
+    private func finishIfDrained() {
+        if isStopping, !isFinished, awaitingResponse == 0, connectionsWriting.isEmpty {
+            // Deferred: this may run inside a libevent callback that still uses the connection.
+            finishEvent.activate()
+        }
+    }
+
+    private func graceExpired() {
+        logger.warning("shutdown grace period ended with requests still in flight", metadata: [
+            "loop": .stringConvertible(index),
+            "awaiting_response": .stringConvertible(awaitingResponse),
+            "writing": .stringConvertible(connectionsWriting.count),
+        ])
+        finish()
+    }
+
+    private func finish() {
+        guard !isFinished else { return }
+        isFinished = true
+        if let http {
+            evhttp_free(http)  // closes idle keep-alive connections
+            self.http = nil
+        }
+        base.exit()
+    }
+
+    deinit {
+        // Free order matters: events and the HTTP server before the base they live on.
+        stopEvent = nil
+        finishEvent = nil
+        graceTimer = nil
+        if let http {
+            evhttp_free(http)
+        }
+    }
+}
+
+/// Guarantees a handler's response reaches libevent exactly once, whatever the handler does.
+private final class ReplyOnce {
+    private var deliver: ((HTTPResponse) -> Void)?
+
+    init(_ deliver: @escaping (HTTPResponse) -> Void) {
+        self.deliver = deliver
+    }
+
+    func callAsFunction(_ response: HTTPResponse) {
+        guard let deliver else {
+            assertionFailure("a handler responded twice")
+            return
+        }
+        self.deliver = nil
+        deliver(response)
+    }
+}
+
+extension Duration {
+    /// The duration in milliseconds, to three decimals, for logs.
+    var milliseconds: Double {
+        let (seconds, attoseconds) = components
+        let milliseconds = Double(seconds) * 1000 + Double(attoseconds) / 1e15
+        return (milliseconds * 1000).rounded() / 1000
+    }
+}

@@ -1,0 +1,43 @@
+/// What the HTTP server needs to know, independent of where the values came from.
+public struct HTTPServerOptions: Sendable, Equatable {
+    /// Address to bind (`0.0.0.0`, `::`, `127.0.0.1`, a host name).
+    public var host: String
+    /// Port to bind; 0 lets the system choose one, which every loop then shares.
+    public var port: Int
+    /// Number of event loops, each on its own thread with its own listener on the shared port.
+    public var threads: Int
+    /// Largest request body accepted; libevent answers 413 beyond it without reading the rest.
+    public var maxBodyBytes: Int
+    /// Largest request head (request line plus headers) accepted.
+    public var maxHeaderBytes: Int
+    /// Per-connection read/write inactivity timeout: slow clients are cut off after it.
+    public var ioTimeoutSeconds: Double
+    /// Listen backlog for each loop's socket.
+    public var backlog: Int
+    /// How long readiness fails before listeners close, so load balancers stop routing here first.
+    public var shutdownDelaySeconds: Double
+    /// How long in-flight requests may take to finish once listeners are closed.
+    public var shutdownGraceSeconds: Double
+
+    public init(
+        host: String = "0.0.0.0",
+        port: Int = 8080,
+        threads: Int = 1,
+        maxBodyBytes: Int = 8192,
+        maxHeaderBytes: Int = 16384,
+        ioTimeoutSeconds: Double = 15,
+        backlog: Int = 1024,
+        shutdownDelaySeconds: Double = 0,
+        shutdownGraceSeconds: Double = 10
+    ) {
+        self.host = host
+        self.port = port
+        self.threads = threads
+        self.maxBodyBytes = maxBodyBytes
+        self.maxHeaderBytes = maxHeaderBytes
+        self.ioTimeoutSeconds = ioTimeoutSeconds
+        self.backlog = backlog
+        self.shutdownDelaySeconds = shutdownDelaySeconds
+        self.shutdownGraceSeconds = shutdownGraceSeconds
+    }
+}
