@@ -51,8 +51,8 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
             (.clientLoopCAFile, clientLoop.caFile ?? notSet),
             (.clientLoopTimeoutMilliseconds, String(clientLoop.timeoutMilliseconds)),
             (.logLevel, log.level.rawValue),
-            (.shutdownDelaySeconds, SecondsFormat.text(shutdown.delaySeconds)),
-            (.shutdownGraceSeconds, SecondsFormat.text(shutdown.graceSeconds)),
+            (.shutdownDelaySeconds, ShutdownSettings.describe(seconds: shutdown.delaySeconds)),
+            (.shutdownGraceSeconds, ShutdownSettings.describe(seconds: shutdown.graceSeconds)),
         ]
         let width = lines.map(\.0.name.count).max() ?? 0
         return lines.map { key, value in

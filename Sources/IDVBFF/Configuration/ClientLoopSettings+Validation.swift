@@ -24,7 +24,7 @@ extension ClientLoopSettings {
             .clientLoopTimeoutMilliseconds,
             in: Self.timeoutMillisecondsRange,
             default: Self.defaultTimeoutMilliseconds,
-            expecting: "a timeout in milliseconds (\(Self.timeoutMillisecondsRange.lowerBound)-\(Self.timeoutMillisecondsRange.upperBound))",
+            expecting: "a timeout in milliseconds",
             problems: &problems
         )
         guard let apiKey, let orgId, let environment, let graphURL, let timeoutMilliseconds, caFileIsReadable else {
@@ -46,9 +46,8 @@ extension ClientLoopSettings {
     private static func resolvedAPIKey(_ raw: RawSettings, problems: inout [ConfigurationProblem]) -> Secret? {
         switch (raw[.clientLoopAPIKey], raw[.clientLoopAPIKeyFile]) {
         case (nil, nil):
-            problems.append(
-                ConfigurationProblem(.clientLoopAPIKey, "is required; set it or \(SettingKey.clientLoopAPIKeyFile.reference)")
-            )
+            let message = "is required; set it or \(SettingKey.clientLoopAPIKeyFile.reference)"
+            problems.append(ConfigurationProblem(.clientLoopAPIKey, message))
             return nil
         case (.some, .some):
             problems.append(
@@ -86,9 +85,8 @@ extension ClientLoopSettings {
         }
         guard let environment = ClientLoopEnvironment(rawValue: text.lowercased()) else {
             let accepted = ClientLoopEnvironment.allCases.map(\.rawValue).joined(separator: ", ")
-            problems.append(
-                ConfigurationProblem(.clientLoopEnvironment, "\"\(text)\" is not a ClientLoop environment (\(accepted))")
-            )
+            let message = "\"\(text)\" is not a ClientLoop environment (\(accepted))"
+            problems.append(ConfigurationProblem(.clientLoopEnvironment, message))
             return nil
         }
         return environment

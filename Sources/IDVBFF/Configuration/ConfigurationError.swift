@@ -11,7 +11,8 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
 
     /// A heading followed by one indented line per problem.
     public var description: String {
-        let heading = problems.count == 1 ? "invalid configuration (1 problem):" : "invalid configuration (\(problems.count) problems):"
+        let count = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
+        let heading = "invalid configuration (\(count)):"
         return ([heading] + problems.map { "  - \($0)" }).joined(separator: "\n")
     }
 }

@@ -84,21 +84,32 @@ enum ConfigurationFile {
         }
     }
 
-    /// The first, descriptive part of a parse error.
+    /// The first, descriptive part of a parse error, on one line.
     ///
     /// YAML errors end with a copy of the offending line, which could hold a secret, so only the
-    /// lines up to the one ending in a colon (at most two) are kept.
+    /// lines up to the one ending in a colon (at most two) are kept. Foundation's JSON errors keep
+    /// their useful part, such as the line and column, in the debug description.
     private static func summary(of error: any Error) -> String {
-        var kept: [Substring] = []
+        let nsError = error as NSError
+        if nsError.domain == NSCocoaErrorDomain, let detail = nsError.userInfo[NSDebugDescriptionErrorKey] as? String {
+            return detail
+        }
+        var kept: [String] = []
         for line in String(describing: error).split(whereSeparator: \.isNewline).prefix(2) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasSuffix(":") {
-                kept.append(Substring(trimmed).dropLast())
+            var text = line.trimmingCharacters(in: .whitespaces)
+            let endsStatement = text.hasSuffix(":")
+            if endsStatement {
+                text.removeLast()
+            }
+            // A lone word such as "Context" only introduces the copied text.
+            if text.contains(" ") {
+                kept.append(text)
+            }
+            if endsStatement {
                 break
             }
-            kept.append(Substring(trimmed))
         }
-        let summary = kept.filter { !$0.isEmpty }.joined(separator: "; ")
+        let summary = kept.joined(separator: "; ")
         return summary.count > 300 ? String(summary.prefix(300)) + "…" : summary
     }
 }

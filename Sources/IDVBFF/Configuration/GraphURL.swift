@@ -71,7 +71,12 @@ public struct GraphURL: Sendable, Equatable, CustomStringConvertible {
     public let path: String
 
     /// The ClientLoop production endpoint.
-    public static let clientLoopProduction = GraphURL(scheme: .https, host: "graph.clientloop.com", port: 443, path: "/")
+    public static let clientLoopProduction = GraphURL(
+        scheme: .https,
+        host: "graph.clientloop.com",
+        port: 443,
+        path: "/"
+    )
 
     /// Whether connections must use TLS.
     public var usesTLS: Bool { scheme == .https }

@@ -63,21 +63,23 @@ extension HTTPSettings {
             .httpPort,
             in: Self.portRange,
             default: Self.defaultPort,
-            expecting: "a port number (1-65535)",
+            expecting: "a port number",
+            // 0 is accepted for tests but not worth advertising.
+            advertising: 1...65535,
             problems: &problems
         )
         let threads = raw.wholeNumber(
             .httpThreads,
             in: Self.threadRange,
             default: Self.defaultThreads(processorCount: processorCount),
-            expecting: "a thread count (\(Self.threadRange.lowerBound)-\(Self.threadRange.upperBound))",
+            expecting: "a thread count",
             problems: &problems
         )
         let maxBodyBytes = raw.wholeNumber(
             .httpMaxBodyBytes,
             in: Self.maxBodyBytesRange,
             default: Self.defaultMaxBodyBytes,
-            expecting: "a byte count (\(Self.maxBodyBytesRange.lowerBound)-\(Self.maxBodyBytesRange.upperBound))",
+            expecting: "a byte count",
             problems: &problems
         )
         guard let host, let port, let threads, let maxBodyBytes else {
@@ -99,9 +101,8 @@ extension HTTPSettings {
             return nil
         }
         if host.filter({ $0 == ":" }).count == 1 {
-            problems.append(
-                ConfigurationProblem(.httpHost, "\"\(host)\" includes a port; set \(SettingKey.httpPort.reference) instead")
-            )
+            let message = "\"\(host)\" includes a port; set \(SettingKey.httpPort.reference) instead"
+            problems.append(ConfigurationProblem(.httpHost, message))
             return nil
         }
         return host

@@ -4,20 +4,25 @@ extension RawSettings {
     ///   - key: The setting to read.
     ///   - range: The values accepted.
     ///   - fallback: The value when the setting is unset.
-    ///   - expectation: What was expected, for the problem message, such as `a port number (1-65535)`.
+    ///   - noun: What was expected, for the problem message, such as `a port number`.
+    ///   - advertisedRange: The range the message names, when it differs from `range`.
     ///   - problems: Receives a problem when the text is not a whole number within `range`.
     func wholeNumber(
         _ key: SettingKey,
         in range: ClosedRange<Int>,
         default fallback: Int,
-        expecting expectation: String,
+        expecting noun: String,
+        advertising advertisedRange: ClosedRange<Int>? = nil,
         problems: inout [ConfigurationProblem]
     ) -> Int? {
         guard let text = self[key] else {
             return fallback
         }
         guard let number = Int(text), range.contains(number) else {
-            problems.append(ConfigurationProblem(key, "\"\(text)\" is not \(expectation)"))
+            let shown = advertisedRange ?? range
+            problems.append(
+                ConfigurationProblem(key, "\"\(text)\" is not \(noun) (\(shown.lowerBound)-\(shown.upperBound))")
+            )
             return nil
         }
         return number
@@ -40,20 +45,12 @@ extension RawSettings {
             return fallback
         }
         guard let number = Double(text), number.isFinite, range.contains(number) else {
-            let bounds = "\(SecondsFormat.text(range.lowerBound))-\(SecondsFormat.text(range.upperBound))"
+            let lowest = ShutdownSettings.describe(seconds: range.lowerBound)
+            let highest = ShutdownSettings.describe(seconds: range.upperBound)
+            let bounds = "\(lowest)-\(highest)"
             problems.append(ConfigurationProblem(key, "\"\(text)\" is not a number of seconds (\(bounds))"))
             return nil
         }
         return number
-    }
-}
-
-/// Renders seconds without a needless `.0`: `10`, `0.5`.
-enum SecondsFormat {
-    static func text(_ seconds: Double) -> String {
-        if seconds.rounded() == seconds, abs(seconds) < 1e15 {
-            return String(Int(seconds))
-        }
-        return String(seconds)
     }
 }

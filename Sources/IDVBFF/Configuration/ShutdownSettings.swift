@@ -34,6 +34,14 @@ public struct ShutdownSettings: Sendable, Equatable {
 }
 
 extension ShutdownSettings {
+    /// Seconds without a needless `.0`: `10`, `0.5`.
+    static func describe(seconds: Double) -> String {
+        if seconds.rounded() == seconds, abs(seconds) < 1e15 {
+            return String(Int(seconds))
+        }
+        return String(seconds)
+    }
+
     /// Validates the shutdown settings, recording a problem for each bad value.
     /// - Returns: The settings, or `nil` if any of them is bad.
     init?(validating raw: RawSettings, problems: inout [ConfigurationProblem]) {

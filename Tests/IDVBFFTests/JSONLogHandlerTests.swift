@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+@testable import IDVBFF
+
+@Suite("JSON log handler")
+struct JSONLogHandlerTests {
+    private final class Lines: Sendable {
+        let captured = Mutex<[String]>([])
+        var all: [String] { captured.withLock { $0 } }
+    }
+
+    private func logger(level: Logger.Level = .trace) -> (Logger, Lines) {
+        let lines = Lines()
+        let handler = JSONLogHandler(label: "test", level: level) { line in lines.captured.withLock { $0.append(line) } }
+        return (Logger(label: "test", factory: { _ in handler }), lines)
+    }
+
+    @Test func writesOneJSONObjectPerLine() throws {
+        let (logger, lines) = logger()
+        logger.info("hello \"world\"\nsecond line", metadata: ["status": .stringConvertible(200), "path": "/x", "ok": .stringConvertible(true)])
+        let line = try #require(lines.all.first)
+        #expect(line.hasSuffix("}\n"))
+        #expect(line.dropLast().contains("\n") == false)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["message"] as? String == "hello \"world\"\nsecond line")
+        #expect(object["level"] as? String == "info")
+        #expect(object["status"] as? Int == 200)
+        #expect(object["ok"] as? Bool == true)
+        #expect(object["path"] as? String == "/x")
+        #expect((object["timestamp"] as? String)?.hasSuffix("Z") == true)
+    }
+
+    @Test func respectsTheLevel() {
+        let (logger, lines) = logger(level: .warning)
+        logger.info("quiet")
+        logger.warning("loud")
+        #expect(lines.all.count == 1)
+    }
+
+    @Test func metadataCannotOverwriteReservedFields() throws {
+        let (logger, lines) = logger()
+        logger.info("real", metadata: ["message": "forged", "level": "forged"])
+        let object = try #require(JSONSerialization.jsonObject(with: Data(lines.all[0].utf8)) as? [String: Any])
+        #expect(object["message"] as? String == "real")
+        #expect(object["level"] as? String == "info")
+    }
+
+    @Test func escapesControlCharactersAndNestedValues() throws {
+        let (logger, lines) = logger()
+        logger.error("x", metadata: ["nested": ["a": ["\u{1}", "\u{2028}"]]])
+        let object = try #require(JSONSerialization.jsonObject(with: Data(lines.all[0].utf8)) as? [String: Any])
+        let nested = try #require(object["nested"] as? [String: Any])
+        #expect(nested["a"] as? [String] == ["\u{1}", "\u{2028}"])
+    }
+
+    @Test func formatsUTCTimestampsWithMilliseconds() {
+        #expect(UTCTimestamp.format(seconds: 0, milliseconds: 7) == "1970-01-01T00:00:00.007Z")
+        #expect(UTCTimestamp.format(seconds: 1_795_778_410, milliseconds: 123) == "2026-11-27T11:20:10.123Z")
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+/// The real binary on loopback: routing, health, request ids and limits, with one and several event loops.
+@Suite("Serving HTTP")
+struct HTTPServingTests {
+    @Test("health and liveness answer 200 ok", arguments: [1, 4])
+    func healthAndLivenessAnswerOK(threads: Int) throws {
+        let server = try ServerProcess(environment: ServerProcess.baseEnvironment(threads: threads))
+        for path in ["/healthz", "/livez"] {
+            let response = try httpRequest(port: server.port, "GET", path)
+            #expect(response.status == 200)
+            #expect(response.header("Content-Type") == "application/json")
+            #expect(String(decoding: response.body, as: UTF8.self) == #"{"status":"ok"}"#)
+        }
+    }
+
+    @Test("readiness answers 200 ready while serving")
+    func readinessIsReadyWhileServing() throws {
+        let server = try ServerProcess()
+        let response = try httpRequest(port: server.port, "GET", "/readyz")
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == #"{"status":"ready"}"#)
+    }
+
+    @Test("HEAD on health routes answers without a body")
+    func headAnswersWithoutBody() throws {
+        let server = try ServerProcess()
+        let connection = try HTTPConnection(port: server.port)
+        for path in ["/healthz", "/livez", "/readyz"] {
+            let response = try connection.request("HEAD", path)
+            #expect(response.status == 200)
+            #expect(response.body.isEmpty)
+        }
+        // The connection is still usable, so no stray body bytes were sent.
+        #expect(try connection.request("GET", "/healthz").status == 200)
+    }
+
+    @Test("an unknown path gets 404 with a JSON error")
+    func unknownPathIs404() throws {
+        let server = try ServerProcess()
+        let response = try httpRequest(port: server.port, "GET", "/nowhere?x=1")
+        #expect(response.status == 404)
+        #expect(response.header("Content-Type") == "application/json")
+        #expect(response.errorCode == "not_found")
+        let error = try #require(response.json?["error"] as? [String: Any])
+        #expect(error["requestId"] as? String == response.header("X-Request-Id"))
+        #expect((error["message"] as? String)?.isEmpty == false)
+    }
+
+    @Test("a known path with another method gets 405 and an Allow header", arguments: ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+    func wrongMethodIs405(method: String) throws {
+        let server = try ServerProcess()
+        let response = try httpRequest(port: server.port, method, "/healthz")
+        #expect(response.status == 405)
+        #expect(response.header("Allow") == "GET, HEAD")
+        #expect(response.errorCode == "method_not_allowed")
+    }
+
+    @Test("a sane X-Request-Id is echoed")
+    func saneRequestIDIsEchoed() throws {
+        let server = try ServerProcess()
+        let supplied = "req-2026_11.27:abc/DEF+" + String(repeating: "x", count: 105)  // exactly 128 characters
+        #expect(supplied.count == 128)
+        let response = try httpRequest(port: server.port, "GET", "/healthz", headers: [("X-Request-Id", supplied)])
+        #expect(response.header("X-Request-Id") == supplied)
+        let error = try httpRequest(port: server.port, "GET", "/missing", headers: [("X-Request-Id", supplied)])
+        #expect((error.json?["error"] as? [String: Any])?["requestId"] as? String == supplied)
+    }
+
+    @Test("an absent or unsafe X-Request-Id is replaced by a generated one",
+          arguments: [nil, String(repeating: "a", count: 129), "has space", "caf\u{e9}", ""])
+    func unsafeRequestIDIsReplaced(supplied: String?) throws {
+        let server = try ServerProcess()
+        let headers = supplied.map { [("X-Request-Id", $0)] } ?? []
+        let first = try httpRequest(port: server.port, "GET", "/healthz", headers: headers)
+        let second = try httpRequest(port: server.port, "GET", "/healthz", headers: headers)
+        let firstID = try #require(first.header("X-Request-Id"))
+        let secondID = try #require(second.header("X-Request-Id"))
+        #expect(firstID != supplied?.trimmingCharacters(in: .whitespaces))
+        #expect(firstID.count == 32 && firstID.allSatisfy(\.isHexDigit))
+        #expect(firstID != secondID)
+    }
+
+    @Test("a body over http.max_body_bytes is refused with 413; one at the limit is read")
+    func bodyOverLimitIs413() throws {
+        var environment = ServerProcess.baseEnvironment()
+        environment["HTTP_MAX_BODY_BYTES"] = "100"
+        let server = try ServerProcess(environment: environment)
+        let atLimit = try httpRequest(port: server.port, "POST", "/nowhere", body: Array(repeating: UInt8(ascii: "a"), count: 100))
+        #expect(atLimit.status == 404)
+        let overLimit = try httpRequest(port: server.port, "POST", "/nowhere", body: Array(repeating: UInt8(ascii: "a"), count: 101))
+        #expect(overLimit.status == 413)
+    }
+
+    @Test("keep-alive serves many requests on one connection")
+    func keepAliveServesManyRequests() throws {
+        let server = try ServerProcess()
+        let connection = try HTTPConnection(port: server.port)
+        for _ in 0..<20 {
+            #expect(try connection.request("GET", "/healthz").status == 200)
+        }
+    }
+
+    @Test("several event loops serve concurrent connections on one port")
+    func severalLoopsServeConcurrentConnections() async throws {
+        let server = try ServerProcess(environment: ServerProcess.baseEnvironment(threads: 4))
+        let port = server.port
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<64 {
+                group.addTask { try httpRequest(port: port, "GET", "/healthz").status }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.count == 64)
+        #expect(statuses.allSatisfy { $0 == 200 })
+    }
+
+    @Test("every request gets an access-log line with id, method, path, status and duration")
+    func accessLogLinePerRequest() throws {
+        let server = try ServerProcess()
+        _ = try httpRequest(port: server.port, "GET", "/healthz", headers: [("X-Request-Id", "trace-me")])
+        #expect(server.waitForLog("request"))
+        let line = try #require(server.logEntries.first { $0["requestId"] as? String == "trace-me" })
+        #expect(line["level"] as? String == "info")
+        #expect(line["method"] as? String == "GET")
+        #expect(line["path"] as? String == "/healthz")
+        #expect(line["status"] as? Int == 200)
+        #expect(line["duration_ms"] is Double || line["duration_ms"] is Int)
+        #expect(line["timestamp"] is String)
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+
+/// A deliberately small HTTP/1.1 client over a blocking loopback socket, so tests control every byte sent.
+final class HTTPConnection {
+    private let descriptor: Int32
+    private var buffered: [UInt8] = []
+
+    struct Response {
+        var status: Int
+        var headers: [(name: String, value: String)]
+        var body: [UInt8]
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
+
+        var json: [String: Any]? {
+            (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+        }
+
+        var errorCode: String? {
+            (json?["error"] as? [String: Any])?["code"] as? String
+        }
+    }
+
+    init(port: Int, timeout: TimeInterval = 10) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw HTTPClientError.socket(errno) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var wait = timeval(tv_sec: Int(timeout), tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        let status = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard status == 0 else {
+            close(descriptor)
+            throw HTTPClientError.connect(errno)
+        }
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Sends raw bytes as they are.
+    func send(_ text: String) throws {
+        try send(Array(text.utf8))
+    }
+
+    func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Foundation.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard written > 0 else { throw HTTPClientError.send(errno) }
+            offset += written
+        }
+    }
+
+    /// Sends a whole request.
+    func send(method: String, path: String, headers: [(String, String)] = [], body: [UInt8] = []) throws {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        for (name, value) in headers {
+            head += "\(name): \(value)\r\n"
+        }
+        if !body.isEmpty || method == "POST" {
+            head += "Content-Length: \(body.count)\r\n"
+        }
+        head += "\r\n"
+        try send(Array(head.utf8) + body)
+    }
+
+    /// Reads one response; `method` tells whether a body follows (`HEAD` has none).
+    func readResponse(method: String = "GET") throws -> Response {
+        let headEnd = try readUntil(Array("\r\n\r\n".utf8))
+        let head = String(decoding: headEnd, as: UTF8.self)
+        var lines = head.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let statusLine = lines.removeFirst().split(separator: " ")
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw HTTPClientError.malformed(head) }
+        let headers = lines.map { line -> (name: String, value: String) in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            return (String(parts[0]), parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "")
+        }
+        var response = Response(status: status, headers: headers, body: [])
+        if method != "HEAD", let length = response.header("Content-Length").flatMap(Int.init) {
+            response.body = try readExactly(length)
+        }
+        return response
+    }
+
+    /// Sends a request and reads its response.
+    func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) throws -> Response {
+        try send(method: method, path: path, headers: headers, body: body)
+        return try readResponse(method: method)
+    }
+
+    /// Whether the server has closed the connection (reads end-of-file).
+    func isClosedByPeer() -> Bool {
+        var byte: UInt8 = 0
+        return recv(descriptor, &byte, 1, 0) == 0
+    }
+
+    private func fill() throws {
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        let count = recv(descriptor, &chunk, chunk.count, 0)
+        guard count > 0 else { throw count == 0 ? HTTPClientError.closed : HTTPClientError.receive(errno) }
+        buffered += chunk[0..<count]
+    }
+
+    private func readUntil(_ terminator: [UInt8]) throws -> [UInt8] {
+        while true {
+            if let range = firstRange(of: terminator) {
+                let head = Array(buffered[..<range.upperBound])
+                buffered.removeFirst(range.upperBound)
+                return head
+            }
+            try fill()
+        }
+    }
+
+    private func readExactly(_ count: Int) throws -> [UInt8] {
+        while buffered.count < count {
+            try fill()
+        }
+        let body = Array(buffered[..<count])
+        buffered.removeFirst(count)
+        return body
+    }
+
+    private func firstRange(of pattern: [UInt8]) -> Range<Int>? {
+        guard buffered.count >= pattern.count else { return nil }
+        for start in 0...(buffered.count - pattern.count) where buffered[start..<(start + pattern.count)].elementsEqual(pattern) {
+            return start..<(start + pattern.count)
+        }
+        return nil
+    }
+}
+
+enum HTTPClientError: Error {
+    case socket(Int32), connect(Int32), send(Int32), receive(Int32), closed, malformed(String)
+}
+
+/// One request on a fresh connection.
+func httpRequest(port: Int, _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) throws -> HTTPConnection.Response {
+    try HTTPConnection(port: port).request(method, path, headers: headers, body: body)
+}

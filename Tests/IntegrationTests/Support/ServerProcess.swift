@@ -1,0 +1,163 @@
+import Foundation
+import Synchronization
+
+/// The real `idv-bff` binary, started on an ephemeral loopback port with a controlled environment.
+final class ServerProcess: Sendable {
+    /// Everything the process wrote to standard error (its JSON log) and standard output.
+    private let output = OutputCapture()
+    private let process: Process
+    let port: Int
+
+    /// A minimal valid environment: credentials, loopback, an ephemeral port.
+    static func baseEnvironment(threads: Int = 1) -> [String: String] {
+        [
+            "CLIENTLOOP_API_KEY": TestSecrets.apiKey,
+            "CLIENTLOOP_ORG_ID": "org_integration",
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_PORT": "0",
+            "HTTP_THREADS": String(threads),
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+    }
+
+    /// Starts the server and waits for its `listening` log line.
+    init(environment: [String: String] = ServerProcess.baseEnvironment(), arguments: [String] = []) throws {
+        let started = try Self.launch(environment: environment, arguments: arguments, output: output)
+        process = started
+        guard let port = Self.waitForPort(output: output, process: started) else {
+            started.terminate()
+            started.waitUntilExit()
+            throw ServerProcessError.didNotStart(output.withLock { $0.stderr })
+        }
+        self.port = port
+    }
+
+    /// Runs the binary to completion (for `--check-config`, bad configuration, `--version`).
+    static func runToExit(environment: [String: String], arguments: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
+        let output = OutputCapture()
+        let process = try launch(environment: environment, arguments: arguments, output: output)
+        process.waitUntilExit()
+        Thread.sleep(forTimeInterval: 0.05)  // let the pipe readers drain
+        let captured = output.withLock { $0 }
+        return (process.terminationStatus, captured.stdout, captured.stderr)
+    }
+
+    var log: String { output.withLock { $0.stderr } }
+    var standardOutput: String { output.withLock { $0.stdout } }
+
+    /// Log lines parsed as JSON objects.
+    var logEntries: [[String: Any]] {
+        log.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }
+    }
+
+    func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the process to exit and returns its status, or nil if it is still running after `timeout`.
+    func waitForExit(timeout: TimeInterval = 20) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        guard !process.isRunning else { return nil }
+        Thread.sleep(forTimeInterval: 0.05)
+        return process.terminationStatus
+    }
+
+    /// Waits until a log line with `message` appears.
+    func waitForLog(_ message: String, timeout: TimeInterval = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if logEntries.contains(where: { $0["message"] as? String == message }) { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return false
+    }
+
+    /// Kills the server if a test left it running.
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    deinit {
+        stop()
+    }
+
+    private static func launch(environment: [String: String], arguments: [String], output: OutputCapture) throws -> Process {
+        let process = Process()
+        process.executableURL = binaryURL
+        process.arguments = arguments
+        process.environment = environment
+        let stderr = Pipe()
+        let stdout = Pipe()
+        process.standardError = stderr
+        process.standardOutput = stdout
+        process.standardInput = FileHandle.nullDevice
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            output.withLock { $0.stderr += chunk }
+        }
+        stdout.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            output.withLock { $0.stdout += chunk }
+        }
+        try process.run()
+        return process
+    }
+
+    private static func waitForPort(output: OutputCapture, process: Process) -> Int? {
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline, process.isRunning {
+            let log = output.withLock { $0.stderr }
+            for line in log.split(separator: "\n") {
+                guard let entry = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                      entry["message"] as? String == "listening", let port = entry["port"] as? Int
+                else { continue }
+                return port
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return nil
+    }
+
+    /// The `idv-bff` binary SwiftPM built next to this test bundle.
+    static var binaryURL: URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // The runner may be inside `<products>/X.xctest/...`; walk up to the products directory.
+        while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("idv-bff").path),
+              directory.path != "/" {
+            directory.deleteLastPathComponent()
+        }
+        return directory.appendingPathComponent("idv-bff")
+    }
+}
+
+enum ServerProcessError: Error, CustomStringConvertible {
+    case didNotStart(String)
+
+    var description: String {
+        switch self {
+        case .didNotStart(let log): "the server did not start; its output:\n\(log)"
+        }
+    }
+}
+
+/// Values that must never appear in any output of the server.
+enum TestSecrets {
+    static let apiKey = "cl_test_9f3b7c2e1d5a4f60b8e7"
+}
+
+/// What a child process wrote, collected from pipe handlers on other threads.
+final class OutputCapture: Sendable {
+    private let state = Mutex<(stderr: String, stdout: String)>(("", ""))
+
+    func withLock<Result>(_ body: (inout (stderr: String, stdout: String)) -> Result) -> Result {
+        state.withLock { body(&$0) }
+    }
+}
