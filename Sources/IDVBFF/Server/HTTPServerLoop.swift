@@ -2,6 +2,12 @@ import CEventShim
 import CLibevent
 import Logging
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One event loop serving HTTP: its own thread, `event_base`, `evhttp` and listener on the shared port.
 ///
 /// Everything here runs on the loop's thread, so per-loop state (counters, the request-id generator, handlers)
