@@ -3,22 +3,28 @@ import CEventShim
 import IDVBFF
 import Logging
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// `idv-bff`: parses the command line, loads the configuration, and runs the server.
+/// `idv-bff`: the server (the default command) and the fake ClientLoop it can be tested against.
 @main
 struct IDVBFFCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "idv-bff",
         abstract: "Mints ClientLoop identity-verification sessions for the browser, keeping the API key on the server.",
+        version: IDVBFFVersion.current,
+        subcommands: [ServeCommand.self, FakeClientLoopCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}
+
+/// `idv-bff [serve]`: loads the configuration and runs the server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the server (the default).",
         discussion: """
             Settings come from, in order of precedence: these flags, the environment (e.g. HTTP_PORT, \
             CLIENTLOOP_API_KEY), the --config file, and built-in defaults. See Config/idv-bff.example.yaml.
             Exit status: 0 after a graceful stop, 78 for invalid configuration, 1 when the server cannot start.
-            """,
-        version: IDVBFFVersion.current
+            """
     )
 
     @Option(name: .long, help: "A YAML (.yaml/.yml) or JSON (.json) configuration file.")
@@ -33,9 +39,12 @@ struct IDVBFFCommand: AsyncParsableCommand {
     @Flag(name: .customLong("check-config"), help: "Validate the configuration, print it with secrets redacted, and exit.")
     var checkConfig = false
 
+    @Flag(name: .long, help: "Mint FAKE tokens from a built-in fake ClientLoop: no key, no account, the real request path.")
+    var demo = false
+
     func run() async throws {
-        let overrides = ConfigurationOverrides(configFile: config, host: host, port: port)
-        let configuration: AppConfiguration
+        let overrides = ConfigurationOverrides(configFile: config, host: host, port: port, demo: demo)
+        var configuration: AppConfiguration
         do {
             configuration = try await AppConfiguration.load(overrides: overrides)
         } catch {
@@ -49,26 +58,91 @@ struct IDVBFFCommand: AsyncParsableCommand {
             return
         }
 
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: configuration.log.level) }
-        let logger = Logger(label: "idv-bff")
-        cevent_global_init()
-        do {
+        let logger = bootstrapLogging(level: configuration.log.level)
+        try await serve(logger: logger) {
+            if demo {
+                configuration.clientLoop.graphURL = try startDemoUpstream(logger: logger)
+            }
             let application = try Application(configuration: configuration, logger: logger)
             try application.start()
-            let status = application.run()
-            if status != 0 {
-                throw ExitCode(status)
-            }
-        } catch let error as EventLoopError {
-            logger.critical("cannot start: \(error)")
-            throw ExitCode.failure
+            return application.run()
         }
+    }
+
+    /// Starts the fake ClientLoop inside this process and returns where it listens.
+    private func startDemoUpstream(logger: Logger) throws -> GraphURL {
+        let fake = try FakeClientLoopService(
+            options: .init(
+                host: "127.0.0.1", port: 0, tls: nil,
+                behaviour: FakeClientLoopOptions(apiKey: ClientLoopSettings.demoAPIKey.value),
+                handlesSignals: false
+            ),
+            logger: logger.withLabel("fake-clientloop")
+        )
+        try fake.start()
+        let url = GraphURL(scheme: .http, host: "127.0.0.1", port: fake.port, path: "/")
+        logger.warning("DEMO MODE: tokens are FAKE, minted by a built-in fake ClientLoop; they open no real verification", metadata: [
+            "graph_url": .string(url.description),
+        ])
+        return url
     }
 }
 
-private func printToStandardError(_ line: String) {
-    var line = line + "\n"
-    line.withUTF8 { bytes in
-        _ = write(2, bytes.baseAddress, bytes.count)
+/// `idv-bff fake-clientloop`: a stand-in ClientLoop GraphQL endpoint for tests and integrators' CI.
+struct FakeClientLoopCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fake-clientloop",
+        abstract: "Serve a fake ClientLoop GraphQL endpoint that mints fake tokens and can be told to misbehave.",
+        discussion: "Contact ids such as fail-unauthorized, fail-rate-limited or fail-slow trigger each failure; see README."
+    )
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on; 0 picks a free one (logged at start-up).")
+    var port: Int
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS (with --tls-key).")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
+    var tlsKey: String?
+
+    @Option(name: .customLong("api-key"), help: "Demand `Authorization: Bearer <key>`.")
+    var apiKey: String?
+
+    @Option(name: .customLong("latency-ms"), help: "Delay every GraphQL answer by this many milliseconds.")
+    var latencyMilliseconds = 0
+
+    @Option(name: .customLong("fail-rate"), help: "Fraction (0-1) of otherwise successful requests answered with 500.")
+    var failRate = 0.0
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
+        let behaviour = FakeClientLoopOptions(apiKey: apiKey, latencyMilliseconds: latencyMilliseconds, failRate: failRate)
+        if let problem = behaviour.problems.first {
+            throw ValidationError(problem)
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+    }
+
+    func run() async throws {
+        let logger = bootstrapLogging(level: Logger.Level(rawValue: logLevel) ?? .info)
+        try await serve(logger: logger) {
+            let tls = try tlsCertificate.map { try TLSServerContext(certificateFile: $0, keyFile: tlsKey ?? "") }
+            let behaviour = FakeClientLoopOptions(apiKey: apiKey, latencyMilliseconds: latencyMilliseconds, failRate: failRate)
+            let fake = try FakeClientLoopService(
+                options: .init(host: host, port: port, tls: tls, behaviour: behaviour, handlesSignals: true),
+                logger: logger
+            )
+            try fake.start()
+            return fake.run()
+        }
     }
 }

@@ -4,10 +4,67 @@ import Testing
 
 @Suite("API errors")
 struct APIErrorTests {
+    /// One row per case: what the browser must see.
+    struct Expectation: Sendable, CustomTestStringConvertible {
+        let error: APIError
+        let status: Int
+        let code: String
+        let headers: [String: String]
+
+        var testDescription: String { code }
+    }
+
+    static let everyCase: [Expectation] = [
+        .init(error: .notFound, status: 404, code: "not_found", headers: [:]),
+        .init(error: .methodNotAllowed(allowed: [.get, .head]), status: 405, code: "method_not_allowed", headers: ["Allow": "GET, HEAD"]),
+        .init(error: .shuttingDown, status: 503, code: "shutting_down", headers: ["Connection": "close"]),
+        .init(error: .internalError, status: 500, code: "internal_error", headers: [:]),
+        .init(error: .invalidJSON(detail: "unexpected character at byte 3"), status: 400, code: "invalid_json", headers: [:]),
+        .init(error: .invalidRequest(field: "contactId", reason: "must be a string"), status: 400, code: "invalid_request", headers: [:]),
+        .init(error: .unsupportedMediaType, status: 415, code: "unsupported_media_type", headers: [:]),
+        .init(error: .payloadTooLarge, status: 413, code: "payload_too_large", headers: [:]),
+        .init(error: .upstreamError, status: 502, code: "upstream_error", headers: [:]),
+        .init(error: .upstreamAuthFailed, status: 502, code: "upstream_auth_failed", headers: [:]),
+        .init(error: .upstreamBusy(retryAfterSeconds: 7), status: 503, code: "upstream_busy", headers: ["Retry-After": "7"]),
+        .init(error: .upstreamUnavailable, status: 502, code: "upstream_unavailable", headers: [:]),
+        .init(error: .upstreamTimeout, status: 504, code: "upstream_timeout", headers: [:]),
+    ]
+
+    @Test(arguments: everyCase)
+    func rendersStatusCodeHeadersAndJSONShape(expected: Expectation) throws {
+        let response = expected.error.response(requestID: "rid-9")
+        #expect(response.status == expected.status)
+        #expect(expected.error.code == expected.code)
+        #expect(response.headers["Content-Type"] == "application/json")
+        for (name, value) in expected.headers {
+            #expect(response.headers[name] == value)
+        }
+        let otherNames = response.headers.map(\.name).filter { $0 != "Content-Type" }
+        #expect(Set(otherNames) == Set(expected.headers.keys))
+
+        let document = try #require(JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        #expect(Array(document.keys) == ["error"])
+        let error = try #require(document["error"] as? [String: String])
+        #expect(error == ["code": expected.code, "message": expected.error.message, "requestId": "rid-9"])
+        // Sorted keys keep the bytes stable.
+        let text = String(decoding: response.body, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"error":{"code":""# + expected.code + #"","message":"#))
+    }
+
+    @Test(arguments: everyCase)
+    func codesAreSnakeCaseAndMessagesAreSentences(expected: Expectation) {
+        #expect(expected.error.code.allSatisfy { $0.isLowercase || $0 == "_" })
+        #expect(expected.error.message.first?.isUppercase == true)
+        #expect(expected.error.message.hasSuffix("."))
+    }
+
+    @Test func everyCaseIsCovered() {
+        // A new case must get a row above: the codes are a contract with browsers.
+        #expect(Set(Self.everyCase.map(\.code)).count == 13)
+    }
+
     @Test func rendersStableJSONShape() throws {
         let response = APIError.notFound.response(requestID: "rid-1")
-        #expect(response.status == 404)
-        #expect(response.headers["Content-Type"] == "application/json")
         #expect(String(decoding: response.body, as: UTF8.self)
             == #"{"error":{"code":"not_found","message":"No resource at this path.","requestId":"rid-1"}}"#)
     }
@@ -20,22 +77,31 @@ struct APIErrorTests {
         #expect(error["requestId"] as? String == hostile)
     }
 
-    @Test func methodNotAllowedCarriesAllow() {
-        let error = APIError.methodNotAllowed(allowed: [.get, .head])
-        #expect(error.status == 405)
-        #expect(error.code == "method_not_allowed")
-        #expect(error.response(requestID: "x").headers["Allow"] == "GET, HEAD")
+    @Test func invalidRequestNamesTheField() {
+        let error = APIError.invalidRequest(field: "orgId", reason: "is not accepted")
+        #expect(error.message == #"Invalid field "orgId": is not accepted."#)
     }
 
-    @Test func shuttingDownClosesTheConnection() {
-        let response = APIError.shuttingDown.response(requestID: "x")
-        #expect(response.status == 503)
-        #expect(response.headers["Connection"] == "close")
+    @Test func invalidRequestTruncatesLongFieldNames() {
+        let error = APIError.invalidRequest(field: String(repeating: "x", count: 10_000), reason: "is not a known field")
+        #expect(error.message == "Invalid field \"" + String(repeating: "x", count: 64) + "…\": is not a known field.")
     }
 
-    @Test(arguments: [APIError.notFound, .methodNotAllowed(allowed: [.post]), .shuttingDown, .internalError])
-    func codesAreSnakeCase(error: APIError) {
-        #expect(error.code.allSatisfy { $0.isLowercase || $0 == "_" })
-        #expect(!error.message.isEmpty)
+    @Test func invalidRequestShowsOddCharactersInFieldNamesAsEscapes() {
+        let error = APIError.invalidRequest(field: "a\u{202E}b\n\"c\\", reason: "is not a known field")
+        #expect(error.message == #"Invalid field "a\u{202E}b\u{A}\u{22}c\u{5C}": is not a known field."#)
+    }
+
+    @Test func upstreamBusyRetryAfterIsNeverNegative() {
+        #expect(APIError.upstreamBusy(retryAfterSeconds: -3).headers["Retry-After"] == "0")
+    }
+
+    @Test(arguments: [
+        APIError.upstreamError, .upstreamAuthFailed, .upstreamBusy(retryAfterSeconds: 1), .upstreamUnavailable, .upstreamTimeout,
+    ])
+    func upstreamMessagesDoNotMentionKeysOrOrganisations(error: APIError) {
+        let message = error.message.lowercased()
+        #expect(!message.contains("key"))
+        #expect(!message.contains("org"))
     }
 }

@@ -63,6 +63,7 @@ extension ConfigurationTests {
             clientloop.graph_url    = https://graph.clientloop.com/
             clientloop.ca_file      = (not set)
             clientloop.timeout_ms   = 10000
+            clientloop.pool_size    = 16
             log.level               = info
             shutdown.delay_seconds  = 0
             shutdown.grace_seconds  = 10

@@ -322,7 +322,7 @@ extension ConfigurationTests {
         #expect(SettingKey.allCases.map(\.environmentVariable) == [
             "HTTP_HOST", "HTTP_PORT", "HTTP_THREADS", "HTTP_MAX_BODY_BYTES",
             "CLIENTLOOP_API_KEY", "CLIENTLOOP_API_KEY_FILE", "CLIENTLOOP_ORG_ID", "CLIENTLOOP_ENV",
-            "CLIENTLOOP_GRAPH_URL", "CLIENTLOOP_CA_FILE", "CLIENTLOOP_TIMEOUT_MS",
+            "CLIENTLOOP_GRAPH_URL", "CLIENTLOOP_CA_FILE", "CLIENTLOOP_TIMEOUT_MS", "CLIENTLOOP_POOL_SIZE",
             "LOG_LEVEL", "SHUTDOWN_DELAY_SECONDS", "SHUTDOWN_GRACE_SECONDS",
         ])
     }

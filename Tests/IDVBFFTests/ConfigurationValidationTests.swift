@@ -98,6 +98,8 @@ extension ConfigurationTests {
         ("CLIENTLOOP_TIMEOUT_MS", "99", #"clientloop.timeout_ms (CLIENTLOOP_TIMEOUT_MS): "99" is not a timeout in milliseconds (100-120000)"#),
         ("CLIENTLOOP_TIMEOUT_MS", "120001", #"clientloop.timeout_ms (CLIENTLOOP_TIMEOUT_MS): "120001" is not a timeout in milliseconds (100-120000)"#),
         ("CLIENTLOOP_TIMEOUT_MS", "10s", #"clientloop.timeout_ms (CLIENTLOOP_TIMEOUT_MS): "10s" is not a timeout in milliseconds (100-120000)"#),
+        ("CLIENTLOOP_POOL_SIZE", "0", #"clientloop.pool_size (CLIENTLOOP_POOL_SIZE): "0" is not a connection count (1-1024)"#),
+        ("CLIENTLOOP_POOL_SIZE", "many", #"clientloop.pool_size (CLIENTLOOP_POOL_SIZE): "many" is not a connection count (1-1024)"#),
         ("SHUTDOWN_DELAY_SECONDS", "-0.5", #"shutdown.delay_seconds (SHUTDOWN_DELAY_SECONDS): "-0.5" is not a number of seconds (0-300)"#),
         ("SHUTDOWN_DELAY_SECONDS", "300.5", #"shutdown.delay_seconds (SHUTDOWN_DELAY_SECONDS): "300.5" is not a number of seconds (0-300)"#),
         ("SHUTDOWN_DELAY_SECONDS", "soon", #"shutdown.delay_seconds (SHUTDOWN_DELAY_SECONDS): "soon" is not a number of seconds (0-300)"#),

@@ -57,4 +57,6 @@ const char *cevent_header_value(const struct evkeyval *header);
 /// The peer address of the request's connection as text, or NULL when the client has already gone.
 const char *cevent_request_peer(struct evhttp_request *request, uint16_t *port);
 
+#include "CEventShimTLS.h"
+
 #endif

@@ -1,6 +1,6 @@
 public import Logging
 
-/// Wires a validated configuration into a running server: routes, lifecycle and the server's options.
+/// Wires a validated configuration into a running server: routes, per-loop ClientLoop clients, lifecycle.
 public final class Application {
     /// The configuration the application was started with.
     public let configuration: AppConfiguration
@@ -9,19 +9,30 @@ public final class Application {
     private let server: Server
 
     /// Builds the server and its routes; nothing is bound yet.
-    public init(configuration: AppConfiguration, logger: Logger) throws(EventLoopError) {
+    public init(configuration: AppConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
         let lifecycle = self.lifecycle
-        server = try Server(options: HTTPServerOptions(configuration), lifecycle: lifecycle, logger: logger) { _ in
+        let settings = configuration.clientLoop
+        // One TLS context for the process; every loop's connections are made from it.
+        let tls = settings.graphURL.usesTLS ? try TLSClientContext(extraCAFile: settings.caFile) : nil
+        let poolOptions = UpstreamPoolOptions(
+            url: settings.graphURL,
+            poolSize: settings.poolSize,
+            timeoutSeconds: Double(settings.timeoutMilliseconds) / 1000
+        )
+        server = try Server(options: HTTPServerOptions(configuration), lifecycle: lifecycle, logger: logger) { loop in
             var router = Router()
             HealthRoutes.register(on: &router, lifecycle: lifecycle)
+            let pool = try UpstreamPool(options: poolOptions, loop: loop, tls: tls, logger: logger)
+            let client = ClientLoopGraphClient(settings: settings, transport: pool)
+            IDVSessionRoutes.register(on: &router, handler: IDVSessionHandler(client: client, environment: settings.environment))
             return router
         }
     }
 
     /// Binds the listeners and starts the event loops.
-    public func start() throws(EventLoopError) {
+    public func start() throws {
         logger.info("starting", metadata: [
             "version": .string(IDVBFFVersion.current),
             "clientloop_env": .string(configuration.clientLoop.environment.rawValue),

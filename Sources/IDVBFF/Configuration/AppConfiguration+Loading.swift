@@ -26,7 +26,9 @@ extension AppConfiguration {
         )
         let raw = await RawSettings.read(from: reader, problems: &problems)
         let http = HTTPSettings(validating: raw, processorCount: processorCount, problems: &problems)
-        let clientLoop = ClientLoopSettings(validating: raw, problems: &problems)
+        let clientLoop = overrides.demo
+            ? ClientLoopSettings(validatingDemo: raw, problems: &problems)
+            : ClientLoopSettings(validating: raw, problems: &problems)
         let log = LogSettings(validating: raw, problems: &problems)
         let shutdown = ShutdownSettings(validating: raw, problems: &problems)
         guard problems.isEmpty, let http, let clientLoop, let log, let shutdown else {

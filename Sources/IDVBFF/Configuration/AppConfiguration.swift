@@ -50,6 +50,7 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
             (.clientLoopGraphURL, clientLoop.graphURL.description),
             (.clientLoopCAFile, clientLoop.caFile ?? notSet),
             (.clientLoopTimeoutMilliseconds, String(clientLoop.timeoutMilliseconds)),
+            (.clientLoopPoolSize, String(clientLoop.poolSize)),
             (.logLevel, log.level.rawValue),
             (.shutdownDelaySeconds, ShutdownSettings.describe(seconds: shutdown.delaySeconds)),
             (.shutdownGraceSeconds, ShutdownSettings.describe(seconds: shutdown.graceSeconds)),

@@ -20,14 +20,15 @@ extension ClientLoopSettings {
             problems.append(ConfigurationProblem(.clientLoopCAFile, failure.message(for: caFile)))
             caFileIsReadable = false
         }
-        let timeoutMilliseconds = raw.wholeNumber(
-            .clientLoopTimeoutMilliseconds,
-            in: Self.timeoutMillisecondsRange,
-            default: Self.defaultTimeoutMilliseconds,
-            expecting: "a timeout in milliseconds",
+        let timeoutMilliseconds = Self.validatedTimeout(raw, problems: &problems)
+        let poolSize = raw.wholeNumber(
+            .clientLoopPoolSize,
+            in: Self.poolSizeRange,
+            default: Self.defaultPoolSize,
+            expecting: "a connection count",
             problems: &problems
         )
-        guard let apiKey, let orgId, let environment, let graphURL, let timeoutMilliseconds, caFileIsReadable else {
+        guard let apiKey, let orgId, let environment, let graphURL, let timeoutMilliseconds, let poolSize, caFileIsReadable else {
             return nil
         }
         self.init(
@@ -37,7 +38,19 @@ extension ClientLoopSettings {
             environment: environment,
             graphURL: graphURL,
             caFile: caFile,
-            timeoutMilliseconds: timeoutMilliseconds
+            timeoutMilliseconds: timeoutMilliseconds,
+            poolSize: poolSize
+        )
+    }
+
+    /// The upstream timeout, or `nil` after recording a problem.
+    static func validatedTimeout(_ raw: RawSettings, problems: inout [ConfigurationProblem]) -> Int? {
+        raw.wholeNumber(
+            .clientLoopTimeoutMilliseconds,
+            in: Self.timeoutMillisecondsRange,
+            default: Self.defaultTimeoutMilliseconds,
+            expecting: "a timeout in milliseconds",
+            problems: &problems
         )
     }
 

@@ -23,6 +23,15 @@ public struct ClientLoopSettings: Sendable, Equatable {
     /// How long to wait for the upstream, in milliseconds (`clientloop.timeout_ms`, `CLIENTLOOP_TIMEOUT_MS`).
     public var timeoutMilliseconds: Int
 
+    /// Upstream keep-alive connections per event-loop thread (`clientloop.pool_size`, `CLIENTLOOP_POOL_SIZE`).
+    public var poolSize: Int
+
+    /// The pool size when none is set.
+    public static let defaultPoolSize = 16
+
+    /// The pool sizes accepted.
+    public static let poolSizeRange = 1...1024
+
     /// The upstream timeout when none is set.
     public static let defaultTimeoutMilliseconds = 10_000
 
@@ -38,6 +47,7 @@ public struct ClientLoopSettings: Sendable, Equatable {
     ///   - graphURL: The GraphQL endpoint.
     ///   - caFile: An extra PEM bundle of trusted CA certificates.
     ///   - timeoutMilliseconds: How long to wait for the upstream.
+    ///   - poolSize: Upstream connections per event-loop thread.
     public init(
         apiKey: Secret,
         apiKeyFile: String? = nil,
@@ -45,7 +55,8 @@ public struct ClientLoopSettings: Sendable, Equatable {
         environment: ClientLoopEnvironment = .prod,
         graphURL: GraphURL = .clientLoopProduction,
         caFile: String? = nil,
-        timeoutMilliseconds: Int = ClientLoopSettings.defaultTimeoutMilliseconds
+        timeoutMilliseconds: Int = ClientLoopSettings.defaultTimeoutMilliseconds,
+        poolSize: Int = ClientLoopSettings.defaultPoolSize
     ) {
         self.apiKey = apiKey
         self.apiKeyFile = apiKeyFile
@@ -54,5 +65,6 @@ public struct ClientLoopSettings: Sendable, Equatable {
         self.graphURL = graphURL
         self.caFile = caFile
         self.timeoutMilliseconds = timeoutMilliseconds
+        self.poolSize = poolSize
     }
 }

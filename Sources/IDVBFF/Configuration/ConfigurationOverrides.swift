@@ -12,15 +12,20 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     /// Overrides `http.port`, as typed.
     public var port: String?
 
+    /// Demo mode: ClientLoop is the in-process fake, so no key or org id is needed and no graph URL is allowed.
+    public var demo: Bool
+
     /// Creates overrides; `nil` leaves a setting to the environment, the file or the default.
     /// - Parameters:
     ///   - configFile: The configuration file to read.
     ///   - host: The address to listen on.
     ///   - port: The port to listen on, as typed.
-    public init(configFile: String? = nil, host: String? = nil, port: String? = nil) {
+    ///   - demo: Whether the upstream is the in-process fake.
+    public init(configFile: String? = nil, host: String? = nil, port: String? = nil, demo: Bool = false) {
         self.configFile = configFile
         self.host = host
         self.port = port
+        self.demo = demo
     }
 
     /// The overridden settings, keyed by setting.

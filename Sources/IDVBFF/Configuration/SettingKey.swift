@@ -15,6 +15,7 @@ enum SettingKey: String, CaseIterable, Sendable {
     case clientLoopGraphURL = "clientloop.graph_url"
     case clientLoopCAFile = "clientloop.ca_file"
     case clientLoopTimeoutMilliseconds = "clientloop.timeout_ms"
+    case clientLoopPoolSize = "clientloop.pool_size"
     case logLevel = "log.level"
     case shutdownDelaySeconds = "shutdown.delay_seconds"
     case shutdownGraceSeconds = "shutdown.grace_seconds"

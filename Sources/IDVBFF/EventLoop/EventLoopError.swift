@@ -16,3 +16,10 @@ public enum EventLoopError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension String {
+    /// Decodes a NUL-terminated C string held in a Swift buffer.
+    init(nulTerminated buffer: [CChar]) {
+        self.init(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

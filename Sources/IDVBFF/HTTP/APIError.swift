@@ -2,7 +2,8 @@ import Foundation
 
 /// Every error the service answers with: a stable machine-readable `code`, its HTTP status and a safe message.
 ///
-/// Messages never contain configuration secrets or upstream details; those go to the log.
+/// Messages never contain configuration secrets (the API key, the organisation id) or upstream text; those details
+/// go to the log.
 public enum APIError: Error, Sendable, Equatable {
     /// No route has this path.
     case notFound
@@ -12,6 +13,28 @@ public enum APIError: Error, Sendable, Equatable {
     case shuttingDown
     /// A bug: something that should not fail did.
     case internalError
+    /// The body is not acceptable JSON; `detail` is the parser's own description, which never quotes the input.
+    case invalidJSON(detail: String)
+    /// The body is JSON but `field` is not allowed or has a bad value; `reason` is a fixed phrase such as
+    /// `"is not a known field"`, written by the service, never by the client.
+    case invalidRequest(field: String, reason: String)
+    /// The body is not sent as `application/json` in UTF-8.
+    case unsupportedMediaType
+    /// The body is larger than this endpoint accepts.
+    case payloadTooLarge
+    /// ClientLoop answered, but not with what the contract promises.
+    case upstreamError
+    /// ClientLoop refused the service's API key: a configuration problem, not the client's.
+    case upstreamAuthFailed
+    /// ClientLoop, or the service's own connection pool for it, is saturated; retry after the given seconds.
+    case upstreamBusy(retryAfterSeconds: Int)
+    /// ClientLoop could not be reached (DNS, refused or reset connection, TLS verification).
+    case upstreamUnavailable
+    /// ClientLoop did not answer within the configured deadline.
+    case upstreamTimeout
+
+    /// The longest field name quoted back in a message, in characters.
+    static let maximumQuotedFieldLength = 64
 
     /// The stable code clients can branch on.
     public var code: String {
@@ -20,6 +43,15 @@ public enum APIError: Error, Sendable, Equatable {
         case .methodNotAllowed: "method_not_allowed"
         case .shuttingDown: "shutting_down"
         case .internalError: "internal_error"
+        case .invalidJSON: "invalid_json"
+        case .invalidRequest: "invalid_request"
+        case .unsupportedMediaType: "unsupported_media_type"
+        case .payloadTooLarge: "payload_too_large"
+        case .upstreamError: "upstream_error"
+        case .upstreamAuthFailed: "upstream_auth_failed"
+        case .upstreamBusy: "upstream_busy"
+        case .upstreamUnavailable: "upstream_unavailable"
+        case .upstreamTimeout: "upstream_timeout"
         }
     }
 
@@ -30,6 +62,13 @@ public enum APIError: Error, Sendable, Equatable {
         case .methodNotAllowed: 405
         case .shuttingDown: 503
         case .internalError: 500
+        case .invalidJSON, .invalidRequest: 400
+        case .unsupportedMediaType: 415
+        case .payloadTooLarge: 413
+        // Upstream failures are the gateway's: 502 for a bad or missing answer, 503 to slow down, 504 for a timeout.
+        case .upstreamError, .upstreamAuthFailed, .upstreamUnavailable: 502
+        case .upstreamBusy: 503
+        case .upstreamTimeout: 504
         }
     }
 
@@ -41,6 +80,15 @@ public enum APIError: Error, Sendable, Equatable {
             "This path does not accept that method; use \(allowed.map(\.rawValue).joined(separator: " or "))."
         case .shuttingDown: "The server is shutting down; retry on another instance."
         case .internalError: "The server failed unexpectedly."
+        case .invalidJSON(let detail): "The request body is not acceptable JSON: \(detail)."
+        case .invalidRequest(let field, let reason): "Invalid field \"\(Self.quotable(field))\": \(reason)."
+        case .unsupportedMediaType: "Send the request body as application/json in UTF-8."
+        case .payloadTooLarge: "The request body is too large."
+        case .upstreamError: "ClientLoop gave an unexpected answer; try again later."
+        case .upstreamAuthFailed: "The server could not authenticate with ClientLoop."
+        case .upstreamBusy(let seconds): "ClientLoop is busy; retry in \(Self.clampedSeconds(seconds)) seconds."
+        case .upstreamUnavailable: "ClientLoop cannot be reached; try again later."
+        case .upstreamTimeout: "ClientLoop did not answer in time; try again later."
         }
     }
 
@@ -51,7 +99,10 @@ public enum APIError: Error, Sendable, Equatable {
             ["Allow": allowed.map(\.rawValue).joined(separator: ", ")]
         case .shuttingDown:
             ["Connection": "close"]
-        case .notFound, .internalError:
+        case .upstreamBusy(let seconds):
+            ["Retry-After": String(Self.clampedSeconds(seconds))]
+        case .notFound, .internalError, .invalidJSON, .invalidRequest, .unsupportedMediaType, .payloadTooLarge,
+            .upstreamError, .upstreamAuthFailed, .upstreamUnavailable, .upstreamTimeout:
             [:]
         }
     }
@@ -63,6 +114,30 @@ public enum APIError: Error, Sendable, Equatable {
         encoder.outputFormatting = [.sortedKeys]  // code, message, requestId: stable for clients and tests
         let body = (try? encoder.encode(document)).map(Array.init) ?? Array(#"{"error":{"code":"internal_error"}}"#.utf8)
         return .json(status: status, body: body, headers: headers)
+    }
+
+    /// A client-chosen field name made fit to quote: at most ``maximumQuotedFieldLength`` characters, and anything
+    /// but printable ASCII written as `\u{…}` so that control, bidirectional or invisible characters show as what
+    /// they are.
+    static func quotable(_ field: String) -> String {
+        var quoted = ""
+        for (index, scalar) in field.unicodeScalars.enumerated() {
+            guard index < maximumQuotedFieldLength else {
+                quoted += "…"
+                break
+            }
+            if scalar.isASCII, scalar.value >= 0x20, scalar.value < 0x7F, scalar != "\\", scalar != "\"" {
+                quoted.unicodeScalars.append(scalar)
+            } else {
+                quoted += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            }
+        }
+        return quoted
+    }
+
+    /// A retry delay that makes sense in `Retry-After`: never negative.
+    private static func clampedSeconds(_ seconds: Int) -> Int {
+        max(seconds, 0)
     }
 }
 

@@ -6,11 +6,23 @@ public struct HTTPResponse: Sendable {
     public var headers: HTTPHeaders
     /// The body bytes; libevent omits them for `HEAD` and sets `Content-Length`.
     public var body: [UInt8]
+    /// How the response goes out; anything but `.complete` is fault injection for test doubles.
+    public var delivery: Delivery = .complete
 
-    public init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+    /// How a response is put on the wire.
+    public enum Delivery: Sendable, Equatable {
+        /// Normally.
+        case complete
+        /// Announce `declaredLength` body bytes, send only `body`, then drop the connection, as a server that
+        /// crashed mid-answer would.
+        case truncated(declaredLength: Int)
+    }
+
+    public init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = [], delivery: Delivery = .complete) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.delivery = delivery
     }
 
     /// A JSON response from bytes that are already JSON.

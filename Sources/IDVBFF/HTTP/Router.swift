@@ -26,6 +26,8 @@ public struct Router {
     }
 
     private var routes: [String: Route] = [:]
+    /// Answers every method on paths with no route of their own, when set.
+    public var fallback: (any RouteHandler)?
 
     public init() {}
 
@@ -40,6 +42,9 @@ public struct Router {
     /// Finds the handler for a method and path, or the error to answer with.
     public func resolve(_ method: HTTPMethod, path: String) -> Resolution {
         guard let route = routes[path] else {
+            if let fallback {
+                return .handler(fallback, route: Route())
+            }
             return .failure(.notFound)
         }
         if let handler = route.handlers[method] ?? (method == .head ? route.handlers[.get] : nil) {

@@ -19,9 +19,10 @@ final class HTTPServerLoop: @unchecked Sendable {
     let port: Int
 
     private let base: EventBase
+    private let loopContext: EventLoopContext
     private var http: OpaquePointer?
     private var boundSocket: OpaquePointer?
-    private let router: Router
+    private var router: Router
     private let lifecycle: Lifecycle
     private let options: HTTPServerOptions
     private let logger: Logger
@@ -31,6 +32,9 @@ final class HTTPServerLoop: @unchecked Sendable {
     private var awaitingResponse = 0
     /// Connections whose last response is still being written: the loop must not close them when it stops.
     private var connectionsWriting = Set<UInt>()
+    /// Connections a truncated response will drop, with the timer that drops them.
+    private var connectionsToDrop: [UInt: LoopTimer] = [:]
+    private var tlsServer: OpaquePointer?
     private var isStopping = false
     private var isFinished = false
 
@@ -38,26 +42,36 @@ final class HTTPServerLoop: @unchecked Sendable {
     private var finishEvent: LoopEvent!
     private var graceTimer: LoopEvent!
 
-    /// Creates the loop and binds its listener; `options.port` 0 is only valid for the first loop.
-    init(index: Int, options: HTTPServerOptions, port: Int, router: Router, lifecycle: Lifecycle, logger: Logger) throws(EventLoopError) {
+    /// Creates the loop, its routes (`makeRouter` may attach per-loop services to it) and binds its listener.
+    init(
+        index: Int, options: HTTPServerOptions, port: Int, lifecycle: Lifecycle, logger: Logger,
+        makeRouter: (EventLoopContext) throws -> Router
+    ) throws {
         self.index = index
         self.options = options
-        self.router = router
         self.lifecycle = lifecycle
         self.logger = logger
         base = try EventBase()
+        loopContext = EventLoopContext(index: index, base: base)
+        router = try makeRouter(loopContext)
 
-        guard let http = evhttp_new(base.pointer) else { throw .httpCreationFailed }
+        guard let http = evhttp_new(base.pointer) else { throw EventLoopError.httpCreationFailed }
         self.http = http
         var errorText = [CChar](repeating: 0, count: 256)
         guard let listener = cevent_listener_bind(base.pointer, options.host, Int32(port), Int32(options.backlog), &errorText, errorText.count) else {
             evhttp_free(http)
             self.http = nil
-            throw .bindFailed(String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            throw EventLoopError.bindFailed(String(nulTerminated: errorText))
         }
         self.port = Int(cevent_listener_port(listener))
         boundSocket = evhttp_bind_listener(http, listener)
         configure(http)
+        if let tls = options.tls {
+            tlsServer = cevent_tls_serve(http, tls.pointer, { context in
+                guard let context else { return }
+                Unmanaged<TLSServerContext>.fromOpaque(context).takeUnretainedValue().connectionAccepted()
+            }, Unmanaged.passUnretained(tls).toOpaque())
+        }
 
         stopEvent = try LoopEvent.user(on: base.pointer) { [unowned self] in beginStopping() }
         finishEvent = try LoopEvent.user(on: base.pointer) { [unowned self] in finish() }
@@ -136,11 +150,16 @@ final class HTTPServerLoop: @unchecked Sendable {
             // Listeners are closed: make the client reconnect, which reaches another instance.
             evhttp_add_header(headers, "Connection", "close")
         }
-        if !response.body.isEmpty {
-            _ = response.body.withUnsafeBytes { evbuffer_add(evhttp_request_get_output_buffer(request), $0.baseAddress, $0.count) }
-        }
         trackWrite(of: request)
-        evhttp_send_reply(request, Int32(response.status), nil, nil)
+        switch response.delivery {
+        case .complete:
+            if !response.body.isEmpty {
+                _ = response.body.withUnsafeBytes { evbuffer_add(evhttp_request_get_output_buffer(request), $0.baseAddress, $0.count) }
+            }
+            evhttp_send_reply(request, Int32(response.status), nil, nil)
+        case .truncated(let declaredLength):
+            sendTruncated(response, declaredLength: declaredLength, to: request)
+        }
 
         let elapsed = ContinuousClock.now - started
         context.logger.info("request", metadata: [
@@ -153,23 +172,51 @@ final class HTTPServerLoop: @unchecked Sendable {
         finishIfDrained()
     }
 
+    /// Announces more body than it sends, then drops the connection shortly after: a crash mid-answer.
+    private func sendTruncated(_ response: HTTPResponse, declaredLength: Int, to request: OpaquePointer) {
+        let connection = evhttp_request_get_connection(request)
+        evhttp_add_header(evhttp_request_get_output_headers(request), "Content-Length", String(declaredLength))
+        evhttp_send_reply_start(request, Int32(response.status), nil)
+        let chunk = evbuffer_new()
+        _ = response.body.withUnsafeBytes { evbuffer_add(chunk, $0.baseAddress, $0.count) }
+        evhttp_send_reply_chunk(request, chunk)
+        evbuffer_free(chunk)
+        evhttp_send_reply_end(request)
+        guard let connection else { return }
+        // Freed on a later turn, once the partial answer has been flushed; a close by the peer first cancels it.
+        let key = Self.key(connection)
+        connectionsToDrop[key] = loopContext.schedule(after: 0.05) { [unowned self] in
+            connectionsToDrop[key] = nil
+            evhttp_connection_free(connection)
+        }
+    }
+
+    private static func key(_ connection: OpaquePointer) -> UInt {
+        UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection)))
+    }
+
     /// Remembers that a response is being written until libevent reports it done or the connection closes.
     private func trackWrite(of request: OpaquePointer) {
         guard let connection = evhttp_request_get_connection(request) else { return }  // the client already left
-        connectionsWriting.insert(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection))))
+        connectionsWriting.insert(Self.key(connection))
         evhttp_request_set_on_complete_cb(request, { request, context in
             guard let request, let context, let connection = evhttp_request_get_connection(request) else { return }
             Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().writeEnded(on: connection)
         }, context)
         evhttp_connection_set_closecb(connection, { connection, context in
             guard let connection, let context else { return }
-            Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().writeEnded(on: connection)
+            Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().connectionClosed(connection)
         }, context)
     }
 
     private func writeEnded(on connection: OpaquePointer) {
-        connectionsWriting.remove(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection))))
+        connectionsWriting.remove(Self.key(connection))
         finishIfDrained()
+    }
+
+    private func connectionClosed(_ connection: OpaquePointer) {
+        connectionsToDrop.removeValue(forKey: Self.key(connection))?.cancel()
+        writeEnded(on: connection)
     }
 
     // MARK: Stopping
@@ -212,13 +259,17 @@ final class HTTPServerLoop: @unchecked Sendable {
     }
 
     deinit {
-        // Free order matters: events and the HTTP server before the base they live on.
+        // Free order matters: events, handlers (and their upstream connections) and the HTTP server go before
+        // the base they live on.
         stopEvent = nil
         finishEvent = nil
         graceTimer = nil
+        loopContext.cancelAllTimers()
+        router = Router()
         if let http {
             evhttp_free(http)
         }
+        cevent_tls_server_free(tlsServer)
     }
 }
 

@@ -1,5 +1,5 @@
 /// What the HTTP server needs to know, independent of where the values came from.
-public struct HTTPServerOptions: Sendable, Equatable {
+public struct HTTPServerOptions: Sendable {
     /// Address to bind (`0.0.0.0`, `::`, `127.0.0.1`, a host name).
     public var host: String
     /// Port to bind; 0 lets the system choose one, which every loop then shares.
@@ -18,6 +18,10 @@ public struct HTTPServerOptions: Sendable, Equatable {
     public var shutdownDelaySeconds: Double
     /// How long in-flight requests may take to finish once listeners are closed.
     public var shutdownGraceSeconds: Double
+    /// Serve HTTPS with this certificate instead of plain HTTP.
+    public var tls: TLSServerContext?
+    /// Whether this server owns SIGTERM/SIGINT handling (only one server in a process can).
+    public var handlesSignals: Bool
 
     public init(
         host: String = "0.0.0.0",
@@ -28,7 +32,9 @@ public struct HTTPServerOptions: Sendable, Equatable {
         ioTimeoutSeconds: Double = 15,
         backlog: Int = 1024,
         shutdownDelaySeconds: Double = 0,
-        shutdownGraceSeconds: Double = 10
+        shutdownGraceSeconds: Double = 10,
+        tls: TLSServerContext? = nil,
+        handlesSignals: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -39,5 +45,7 @@ public struct HTTPServerOptions: Sendable, Equatable {
         self.backlog = backlog
         self.shutdownDelaySeconds = shutdownDelaySeconds
         self.shutdownGraceSeconds = shutdownGraceSeconds
+        self.tls = tls
+        self.handlesSignals = handlesSignals
     }
 }

@@ -16,7 +16,7 @@ public final class Server {
     private let options: HTTPServerOptions
     private let lifecycle: Lifecycle
     private let logger: Logger
-    private let makeRouter: (Int) -> Router
+    private let makeRouter: (EventLoopContext) throws -> Router
 
     private let controlBase: EventBase
     private var loops: [HTTPServerLoop] = []
@@ -31,8 +31,9 @@ public final class Server {
     /// The port the server listens on, known after `start()`.
     public private(set) var port = 0
 
-    /// - Parameter makeRouter: builds one loop's routes; called once per loop, so handlers may keep loop-local state.
-    public init(options: HTTPServerOptions, lifecycle: Lifecycle, logger: Logger, makeRouter: @escaping (Int) -> Router) throws(EventLoopError) {
+    /// - Parameter makeRouter: builds one loop's routes; called once per loop with that loop, so handlers may keep
+    ///   loop-local state such as upstream connections.
+    public init(options: HTTPServerOptions, lifecycle: Lifecycle, logger: Logger, makeRouter: @escaping (EventLoopContext) throws -> Router) throws(EventLoopError) {
         self.options = options
         self.lifecycle = lifecycle
         self.logger = logger
@@ -41,9 +42,9 @@ public final class Server {
     }
 
     /// Binds every loop's listener and starts the loop threads.
-    public func start() throws(EventLoopError) {
+    public func start() throws {
         // Signals are watched before any loop runs, so an early SIGTERM is still graceful.
-        for signal in [SIGTERM, SIGINT] {
+        for signal in [SIGTERM, SIGINT] where options.handlesSignals {
             signalEvents.append(try LoopEvent.signal(signal, on: controlBase.pointer) { [unowned self] in received(signal) })
         }
         delayTimer = try LoopEvent.user(on: controlBase.pointer) { [unowned self] in closeListeners() }
@@ -51,7 +52,7 @@ public final class Server {
 
         var port = options.port
         for index in 0..<options.threads {
-            let loop = try HTTPServerLoop(index: index, options: options, port: port, router: makeRouter(index), lifecycle: lifecycle, logger: logger)
+            let loop = try HTTPServerLoop(index: index, options: options, port: port, lifecycle: lifecycle, logger: logger, makeRouter: makeRouter)
             port = loop.port  // an ephemeral port chosen by the first bind is shared by the others
             loops.append(loop)
         }

@@ -117,7 +117,8 @@ final class ServerProcess: Sendable {
             let log = output.withLock { $0.stderr }
             for line in log.split(separator: "\n") {
                 guard let entry = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-                      entry["message"] as? String == "listening", let port = entry["port"] as? Int
+                      entry["message"] as? String == "listening", entry["label"] as? String != "fake-clientloop",
+                      let port = entry["port"] as? Int
                 else { continue }
                 return port
             }
@@ -159,5 +160,24 @@ final class OutputCapture: Sendable {
 
     func withLock<Result>(_ body: (inout (stderr: String, stdout: String)) -> Result) -> Result {
         state.withLock { body(&$0) }
+    }
+}
+
+extension ServerProcess {
+    /// A loopback port nothing listens on: bound, read, and released.
+    static func unusedPort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -1,0 +1,164 @@
+#include "CEventShimTLS.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+static void cevent_tls_last_error(const char *what, char *error, size_t capacity) {
+    unsigned long code = ERR_get_error();
+    char reason[256] = "unknown error";
+    if (code != 0) {
+        ERR_error_string_n(code, reason, sizeof(reason));
+    }
+    snprintf(error, capacity, "%s: %s", what, reason);
+    ERR_clear_error();
+}
+
+SSL_CTX *cevent_tls_client_context_new(const char *extra_ca_file, char *error, size_t error_capacity) {
+    SSL_CTX *context = SSL_CTX_new(TLS_client_method());
+    if (context == NULL) {
+        cevent_tls_last_error("cannot create a TLS context", error, error_capacity);
+        return NULL;
+    }
+    SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+    SSL_CTX_set_options(context, SSL_OP_IGNORE_UNEXPECTED_EOF);
+    if (SSL_CTX_set_default_verify_paths(context) != 1) {
+        cevent_tls_last_error("cannot load the system trust store", error, error_capacity);
+        SSL_CTX_free(context);
+        return NULL;
+    }
+    if (extra_ca_file != NULL && SSL_CTX_load_verify_locations(context, extra_ca_file, NULL) != 1) {
+        cevent_tls_last_error("cannot load the CA file", error, error_capacity);
+        SSL_CTX_free(context);
+        return NULL;
+    }
+    SSL_CTX_set_verify(context, SSL_VERIFY_PEER, NULL);
+    return context;
+}
+
+SSL_CTX *cevent_tls_server_context_new(const char *certificate_file, const char *key_file, char *error,
+                                       size_t error_capacity) {
+    SSL_CTX *context = SSL_CTX_new(TLS_server_method());
+    if (context == NULL) {
+        cevent_tls_last_error("cannot create a TLS context", error, error_capacity);
+        return NULL;
+    }
+    SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+    if (SSL_CTX_use_certificate_chain_file(context, certificate_file) != 1) {
+        cevent_tls_last_error("cannot load the certificate", error, error_capacity);
+        SSL_CTX_free(context);
+        return NULL;
+    }
+    if (SSL_CTX_use_PrivateKey_file(context, key_file, SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(context) != 1) {
+        cevent_tls_last_error("cannot load the private key", error, error_capacity);
+        SSL_CTX_free(context);
+        return NULL;
+    }
+    return context;
+}
+
+void cevent_tls_context_free(SSL_CTX *context) {
+    SSL_CTX_free(context);
+}
+
+static int cevent_is_ip_address(const char *host) {
+    unsigned char buffer[sizeof(struct in6_addr)];
+    return inet_pton(AF_INET, host, buffer) == 1 || inet_pton(AF_INET6, host, buffer) == 1;
+}
+
+struct bufferevent *cevent_tls_client_bufferevent_new(struct event_base *base, SSL_CTX *context, const char *host) {
+    SSL *ssl = SSL_new(context);
+    if (ssl == NULL) {
+        return NULL;
+    }
+    int configured;
+    if (cevent_is_ip_address(host)) {
+        // No SNI for addresses (RFC 6066); the certificate must name the address itself.
+        configured = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host) == 1;
+    } else {
+        configured = SSL_set_tlsext_host_name(ssl, host) == 1 && SSL_set1_host(ssl, host) == 1;
+        SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    }
+    if (!configured) {
+        SSL_free(ssl);
+        return NULL;
+    }
+    // The bufferevent owns `ssl` from here on, even when creation fails.
+    struct bufferevent *bufferevent = bufferevent_openssl_socket_new(
+        base, -1, ssl, BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    if (bufferevent != NULL) {
+        bufferevent_openssl_set_allow_dirty_shutdown(bufferevent, 1);
+    }
+    return bufferevent;
+}
+
+int cevent_tls_handshake_finished(struct bufferevent *bufferevent) {
+    SSL *ssl = bufferevent == NULL ? NULL : bufferevent_openssl_get_ssl(bufferevent);
+    return ssl != NULL && SSL_is_init_finished(ssl);
+}
+
+int cevent_tls_describe_failure(struct bufferevent *bufferevent, char *description, size_t capacity) {
+    SSL *ssl = bufferevent == NULL ? NULL : bufferevent_openssl_get_ssl(bufferevent);
+    if (ssl == NULL) {
+        return 0;
+    }
+    long verification = SSL_get_verify_result(ssl);
+    if (verification != X509_V_OK) {
+        snprintf(description, capacity, "certificate verification failed: %s",
+                 X509_verify_cert_error_string(verification));
+        return 1;
+    }
+    unsigned long code = bufferevent_get_openssl_error(bufferevent);
+    if (code != 0) {
+        char reason[256];
+        ERR_error_string_n(code, reason, sizeof(reason));
+        snprintf(description, capacity, "TLS error: %s", reason);
+        return 1;
+    }
+    return 0;
+}
+
+struct cevent_tls_server {
+    SSL_CTX *ssl_context;
+    cevent_callback on_connection;
+    void *context;
+};
+
+static struct bufferevent *cevent_tls_accept(struct event_base *base, void *argument) {
+    cevent_tls_server *server = argument;
+    SSL *ssl = SSL_new(server->ssl_context);
+    if (ssl == NULL) {
+        return NULL;
+    }
+    if (server->on_connection != NULL) {
+        server->on_connection(server->context);
+    }
+    return bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+}
+
+cevent_tls_server *cevent_tls_serve(struct evhttp *http, SSL_CTX *ssl_context, cevent_callback on_connection,
+                                    void *context) {
+    cevent_tls_server *server = calloc(1, sizeof(*server));
+    if (server == NULL) {
+        return NULL;
+    }
+    server->ssl_context = ssl_context;
+    server->on_connection = on_connection;
+    server->context = context;
+    evhttp_set_bevcb(http, cevent_tls_accept, server);
+    return server;
+}
+
+void cevent_tls_server_free(cevent_tls_server *server) {
+    free(server);
+}

@@ -1,0 +1,44 @@
+#ifndef IDVBFF_CEVENTSHIM_TLS_H
+#define IDVBFF_CEVENTSHIM_TLS_H
+// OpenSSL set-up for libevent's bufferevent_openssl: client contexts that verify the peer, server contexts for
+// the fake upstream, and the per-connection calls Swift cannot make (macros) or should not repeat.
+
+#include <stddef.h>
+
+#include "CEventShim.h"
+
+struct bufferevent;
+struct evhttp;
+typedef struct ssl_ctx_st SSL_CTX;
+
+/// A client context: TLS 1.2 or later, the system trust store plus `extra_ca_file` (may be NULL), peer
+/// verification required, and unexpected EOF tolerated (libevent 2.1.12 with OpenSSL 3 needs that).
+/// Returns NULL and fills `error` on failure.
+SSL_CTX *cevent_tls_client_context_new(const char *extra_ca_file, char *error, size_t error_capacity);
+
+/// A server context presenting `certificate_file` (PEM chain) with `key_file`. NULL and `error` on failure.
+SSL_CTX *cevent_tls_server_context_new(const char *certificate_file, const char *key_file, char *error,
+                                       size_t error_capacity);
+
+/// Frees a context (contexts are reference-counted by OpenSSL; live connections keep theirs).
+void cevent_tls_context_free(SSL_CTX *context);
+
+/// A not-yet-connected client bufferevent whose TLS session sends SNI for `host` (when it is a name) and verifies
+/// that the certificate matches `host` (name or IP address). NULL on failure.
+struct bufferevent *cevent_tls_client_bufferevent_new(struct event_base *base, SSL_CTX *context, const char *host);
+
+/// Whether the connection's TLS handshake completed (before that, no request byte can have reached the peer).
+int cevent_tls_handshake_finished(struct bufferevent *bufferevent);
+
+/// Describes why TLS failed on this connection: the certificate verification error if there was one, otherwise
+/// the OpenSSL error queue entry libevent recorded. Returns 0 when there is nothing to report.
+int cevent_tls_describe_failure(struct bufferevent *bufferevent, char *description, size_t capacity);
+
+/// Serves TLS on every connection `http` accepts from now on; `on_connection(context)` runs for each one.
+/// Returns an opaque handle to free with `cevent_tls_server_free` after `http` is freed, or NULL.
+typedef struct cevent_tls_server cevent_tls_server;
+cevent_tls_server *cevent_tls_serve(struct evhttp *http, SSL_CTX *ssl_context, cevent_callback on_connection,
+                                    void *context);
+void cevent_tls_server_free(cevent_tls_server *server);
+
+#endif

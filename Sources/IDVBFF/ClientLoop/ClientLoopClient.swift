@@ -1,0 +1,14 @@
+/// Mints IDV sessions at ClientLoop. Implementations run on one event loop; `completion` is called exactly once, on
+/// that loop's thread.
+public protocol ClientLoopClient {
+    /// Asks ClientLoop for a session for the configured organisation.
+    /// - Parameters:
+    ///   - contactId: An existing contact, already validated, or `nil` for a new contact.
+    ///   - requestID: The browser request's id, for the upstream call's log lines and headers.
+    ///   - completion: Called exactly once with the session or the reason there is none.
+    func createIdvSession(
+        contactId: String?,
+        requestID: String,
+        completion: @escaping (Result<IDVSession, UpstreamFailure>) -> Void
+    )
+}

@@ -1,0 +1,64 @@
+import CLibevent
+
+/// The event loop a route handler lives on, for per-loop services: timers, and the base that upstream
+/// connections and DNS attach to. Used only on that loop's thread.
+public final class EventLoopContext {
+    /// The loop's position among the server's loops, for logs.
+    public let index: Int
+    let base: EventBase
+    private var timers: [ObjectIdentifier: LoopTimer] = [:]
+
+    init(index: Int, base: EventBase) {
+        self.index = index
+        self.base = base
+    }
+
+    /// Runs `action` once on this loop after `seconds`, unless the returned timer is cancelled first.
+    @discardableResult
+    public func schedule(after seconds: Double, _ action: @escaping () -> Void) -> LoopTimer {
+        let timer = LoopTimer(context: self, action: action)
+        timers[ObjectIdentifier(timer)] = timer
+        timer.start(after: seconds)
+        return timer
+    }
+
+    fileprivate func release(_ timer: LoopTimer) {
+        timers[ObjectIdentifier(timer)] = nil
+    }
+
+    /// Drops pending timers; the loop calls this before freeing its base.
+    func cancelAllTimers() {
+        timers.removeAll()
+    }
+}
+
+/// A one-shot timer on an event loop; the loop keeps it alive until it fires or is cancelled.
+public final class LoopTimer {
+    private weak var context: EventLoopContext?
+    private var event: LoopEvent?
+    private var action: (() -> Void)?
+
+    fileprivate init(context: EventLoopContext, action: @escaping () -> Void) {
+        self.context = context
+        self.action = action
+    }
+
+    fileprivate func start(after seconds: Double) {
+        guard let context else { return }
+        event = try? LoopEvent.user(on: context.base.pointer) { [unowned self] in fire() }
+        event?.schedule(after: seconds)
+    }
+
+    /// Stops the timer from firing; harmless after it fired.
+    public func cancel() {
+        action = nil
+        context?.release(self)
+    }
+
+    private func fire() {
+        let action = self.action
+        self.action = nil
+        context?.release(self)
+        action?()
+    }
+}

@@ -1,0 +1,35 @@
+/// How the fake ClientLoop endpoint behaves (`idv-bff fake-clientloop` flags).
+public struct FakeClientLoopOptions: Sendable, Equatable {
+    /// The key callers must present as `Authorization: Bearer <key>` (`--api-key`); `nil` accepts any caller.
+    public var apiKey: String?
+    /// How long every GraphQL answer waits before it is sent, in milliseconds (`--latency-ms`).
+    public var latencyMilliseconds: Int
+    /// The share of otherwise successful requests answered with a 500 instead, from 0 to 1 (`--fail-rate`).
+    public var failRate: Double
+
+    /// Creates options.
+    /// - Parameters:
+    ///   - apiKey: The required bearer key, or `nil` for none.
+    ///   - latencyMilliseconds: The delay before each GraphQL answer.
+    ///   - failRate: The probability of a simulated 500 for a request that would otherwise succeed.
+    public init(apiKey: String? = nil, latencyMilliseconds: Int = 0, failRate: Double = 0) {
+        self.apiKey = apiKey
+        self.latencyMilliseconds = latencyMilliseconds
+        self.failRate = failRate
+    }
+
+    /// What is wrong with these options, one sentence per problem naming its flag; empty when they are usable.
+    public var problems: [String] {
+        var problems: [String] = []
+        if let apiKey, apiKey.isEmpty {
+            problems.append("--api-key must not be empty; leave it out to accept any caller")
+        }
+        if latencyMilliseconds < 0 {
+            problems.append("--latency-ms must be 0 or more, got \(latencyMilliseconds)")
+        }
+        if !(0...1).contains(failRate) {
+            problems.append("--fail-rate must be between 0 and 1, got \(failRate)")
+        }
+        return problems
+    }
+}

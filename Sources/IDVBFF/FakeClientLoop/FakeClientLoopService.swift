@@ -1,0 +1,110 @@
+import Foundation
+public import Logging
+
+/// `idv-bff fake-clientloop`: the fake ClientLoop GraphQL endpoint on the same libevent server as the product,
+/// over HTTPS when given a certificate. Tests, integrators' CI and the demo mode point idv-bff at it.
+public final class FakeClientLoopService {
+    private let server: Server
+
+    /// Where the fake listens and how it behaves.
+    public struct Options: Sendable {
+        public var host: String
+        public var port: Int
+        public var tls: TLSServerContext?
+        public var behaviour: FakeClientLoopOptions
+        /// Whether the fake owns SIGTERM/SIGINT (standalone) or lives inside another server's process (demo).
+        public var handlesSignals: Bool
+
+        public init(host: String, port: Int, tls: TLSServerContext?, behaviour: FakeClientLoopOptions, handlesSignals: Bool) {
+            self.host = host
+            self.port = port
+            self.tls = tls
+            self.behaviour = behaviour
+            self.handlesSignals = handlesSignals
+        }
+    }
+
+    public init(options: Options, logger: Logger) throws {
+        // One loop: the counters behind GET /__stats then cover every request.
+        let serverOptions = HTTPServerOptions(
+            host: options.host, port: options.port, threads: 1, maxBodyBytes: 64 * 1024,
+            shutdownGraceSeconds: 1, tls: options.tls, handlesSignals: options.handlesSignals
+        )
+        let behaviour = options.behaviour
+        let tls = options.tls
+        server = try Server(options: serverOptions, lifecycle: Lifecycle(), logger: logger) { loop in
+            var router = Router()
+            router.fallback = FakeClientLoopHandler(responder: FakeClientLoopResponder(options: behaviour), loop: loop, tls: tls)
+            return router
+        }
+    }
+
+    /// The port the fake listens on, known after `start()`.
+    public var port: Int { server.port }
+
+    /// Binds and starts serving on the fake's own thread.
+    public func start() throws {
+        try server.start()
+    }
+
+    /// Serves until a stop signal (standalone use); returns the exit status.
+    public func run() -> Int32 {
+        server.run()
+    }
+}
+
+/// Carries out the responder's answers on the network: delays them on the loop's timers, counts handshakes.
+final class FakeClientLoopHandler: RouteHandler {
+    private var responder: FakeClientLoopResponder
+    private let loop: EventLoopContext
+    private let tls: TLSServerContext?
+
+    init(responder: FakeClientLoopResponder, loop: EventLoopContext, tls: TLSServerContext?) {
+        self.responder = responder
+        self.loop = loop
+        self.tls = tls
+    }
+
+    func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping ResponseCallback) {
+        let answer = responder.answer(request, extraStats: ["handshakes": tls?.handshakes ?? 0])
+        let response: HTTPResponse
+        let delay: Int
+        switch answer {
+        case .respond(let answerResponse, let milliseconds):
+            response = answerResponse
+            delay = milliseconds
+        case .resetAfterPartialResponse(let bytes):
+            response = HTTPResponse(truncatedRaw: bytes)
+            delay = 0
+        }
+        if delay > 0 {
+            loop.schedule(after: Double(delay) / 1000) { respond(response) }
+        } else {
+            respond(response)
+        }
+    }
+}
+
+extension HTTPResponse {
+    /// Reads back a raw partial answer (status line, headers announcing more body than follows, some body) as a
+    /// response the server sends truncated.
+    init(truncatedRaw bytes: [UInt8]) {
+        let separator = Array("\r\n\r\n".utf8)
+        let headEnd = (0...(bytes.count - separator.count)).first { bytes[$0..<($0 + separator.count)].elementsEqual(separator) } ?? bytes.count
+        let head = String(decoding: bytes[..<headEnd], as: UTF8.self).components(separatedBy: "\r\n")
+        let status = head.first.flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0) } } ?? 200
+        var headers = HTTPHeaders()
+        var declaredLength = 0
+        for line in head.dropFirst() {
+            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { continue }
+            if parts[0].lowercased() == "content-length" {
+                declaredLength = Int(parts[1]) ?? 0
+            } else {
+                headers.add(name: parts[0], value: parts[1])
+            }
+        }
+        let body = Array(bytes[min(bytes.count, headEnd + separator.count)...])
+        self.init(status: status, headers: headers, body: body, delivery: .truncated(declaredLength: max(declaredLength, body.count + 1)))
+    }
+}

@@ -1,0 +1,39 @@
+/// What the fake ClientLoop endpoint has seen, for tests to assert on through `GET /__stats`.
+public struct FakeClientLoopStats: Sendable, Equatable {
+    /// GraphQL requests answered (everything except the stats endpoint itself).
+    public var requests = 0
+    /// Requests answered with a session the client should accept (including `fail-slow`, which succeeds late).
+    public var successes = 0
+    /// Every other request: rejections, errors, triggered misbehaviour and `--fail-rate` failures.
+    public var failures = 0
+    /// The `contactId` of the most recent request; `nil` when it had none or its input was not readable.
+    public var lastContactId: String?
+    /// The `orgId` of the most recent request; `nil` when its input was not readable.
+    public var lastOrgId: String?
+    /// The `X-Request-Id` of the most recent request; `nil` when it had none.
+    public var lastRequestId: String?
+
+    /// Empty stats.
+    public init() {}
+
+    /// The stats as a JSON object with keys in alphabetical order, e.g.
+    /// `{"failures":0,"handshakes":2,"lastContactId":"c-1",…,"requests":1,"successes":1}`.
+    ///
+    /// - Parameter extra: Counters kept elsewhere, such as the network layer's TLS `handshakes`; a name that
+    ///   clashes with one of the fields above is ignored.
+    public func json(extra: [String: Int] = [:]) -> [UInt8] {
+        var fields: [String: FakeJSON] = [
+            "requests": .number(Double(requests)),
+            "successes": .number(Double(successes)),
+            "failures": .number(Double(failures)),
+            "lastContactId": lastContactId.map(FakeJSON.string) ?? .null,
+            "lastOrgId": lastOrgId.map(FakeJSON.string) ?? .null,
+            "lastRequestId": lastRequestId.map(FakeJSON.string) ?? .null,
+        ]
+        for (name, count) in extra where fields[name] == nil {
+            fields[name] = .number(Double(count))
+        }
+        let members = fields.keys.sorted().map { FakeJSON.Member(key: $0, value: fields[$0]!) }
+        return FakeJSON.object(members).bytes
+    }
+}

@@ -1,0 +1,56 @@
+import Logging
+
+/// `POST /idv-session`: validates the browser's request, asks ClientLoop for a session and hands back its token.
+///
+/// One instance per event loop, like its client. Every answer, success or error, carries `Cache-Control: no-store`:
+/// tokens are credentials and errors are about one moment. Neither the token nor the request body is ever logged.
+public struct IDVSessionHandler: RouteHandler {
+    private let client: any ClientLoopClient
+    private let environment: ClientLoopEnvironment
+
+    /// Creates the handler.
+    /// - Parameters:
+    ///   - client: The loop's ClientLoop client.
+    ///   - environment: The ClientLoop deployment, echoed to the browser as `env`.
+    public init(client: any ClientLoopClient, environment: ClientLoopEnvironment) {
+        self.client = client
+        self.environment = environment
+    }
+
+    public func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping ResponseCallback) {
+        let sessionRequest: IDVSessionRequest
+        do {
+            let contentType = request.headers["Content-Type"]
+            sessionRequest = try IDVSessionRequest.parse(contentType: contentType, body: request.body)
+        } catch {
+            respond(Self.noStore(error.response(requestID: context.requestID)))
+            return
+        }
+        let environment = environment
+        client.createIdvSession(contactId: sessionRequest.contactId, requestID: context.requestID) { result in
+            switch result {
+            case .success(let session):
+                respond(IDVSessionResponse(session: session, environment: environment).httpResponse)
+            case .failure(let failure):
+                Self.log(failure, to: context.logger)
+                respond(Self.noStore(failure.apiError.response(requestID: context.requestID)))
+            }
+        }
+    }
+
+    private static func log(_ failure: UpstreamFailure, to logger: Logger) {
+        let metadata: Logger.Metadata = ["upstream_failure": .string(failure.logDescription)]
+        // A rejected key needs an operator, not a retry: say so in words that are easy to alert on.
+        if failure.isAuthenticationFailure {
+            logger.error("ClientLoop rejected the API key", metadata: metadata)
+        } else {
+            logger.error("ClientLoop call failed", metadata: metadata)
+        }
+    }
+
+    private static func noStore(_ response: HTTPResponse) -> HTTPResponse {
+        var response = response
+        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        return response
+    }
+}

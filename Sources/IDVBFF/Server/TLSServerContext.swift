@@ -1,0 +1,32 @@
+import CEventShim
+import CLibevent
+import Synchronization
+
+/// A certificate and key to serve HTTPS with (used by the fake ClientLoop endpoint), and a count of the TLS
+/// connections accepted, which tests use to prove upstream connections are reused.
+public final class TLSServerContext: @unchecked Sendable {
+    let pointer: OpaquePointer
+    private let accepted = Atomic<Int>(0)
+
+    /// Loads a PEM certificate chain and its private key.
+    public init(certificateFile: String, keyFile: String) throws(UpstreamSetupError) {
+        var error = [CChar](repeating: 0, count: 512)
+        guard let pointer = cevent_tls_server_context_new(certificateFile, keyFile, &error, error.count) else {
+            throw .tls(String(nulTerminated: error))
+        }
+        self.pointer = pointer
+    }
+
+    /// TLS connections accepted so far (each one a full handshake).
+    public var handshakes: Int {
+        accepted.load(ordering: .relaxed)
+    }
+
+    func connectionAccepted() {
+        accepted.add(1, ordering: .relaxed)
+    }
+
+    deinit {
+        cevent_tls_context_free(pointer)
+    }
+}

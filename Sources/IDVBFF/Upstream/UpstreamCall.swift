@@ -1,0 +1,115 @@
+import CEventShim
+import CLibevent
+
+/// One attempt of an exchange on one connection: builds the libevent request, and turns libevent's callbacks
+/// into a result for the pool.
+///
+/// libevent holds an unretained pointer to the call; the call keeps itself alive (`retainedSelf`) until the
+/// done callback, which libevent invokes exactly once.
+final class UpstreamCall {
+    /// Why an attempt failed, with what the pool needs to decide about a retry.
+    struct Failure: Error {
+        var upstreamFailure: UpstreamFailure
+        var detail: String
+        /// No request byte can have reached the upstream.
+        var nothingSent: Bool
+        var certificateRejected: Bool
+    }
+
+    let exchange: PendingExchange
+    let connection: UpstreamConnection
+    private unowned let pool: UpstreamPool
+    private var retainedSelf: UpstreamCall?
+    private var errorKind: evhttp_request_error?
+
+    init(exchange: PendingExchange, connection: UpstreamConnection, pool: UpstreamPool) {
+        self.exchange = exchange
+        self.connection = connection
+        self.pool = pool
+    }
+
+    /// Hands the request to libevent; false if libevent refused it at once.
+    func send(method: evhttp_cmd_type, url: GraphURL) -> Bool {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        guard let request = evhttp_request_new({ request, context in
+            guard let context else { return }
+            Unmanaged<UpstreamCall>.fromOpaque(context).takeUnretainedValue().done(request)
+        }, context) else { return false }
+        evhttp_request_set_error_cb(request) { error, context in
+            guard let context else { return }
+            Unmanaged<UpstreamCall>.fromOpaque(context).takeUnretainedValue().errorKind = error
+        }
+
+        let headers = evhttp_request_get_output_headers(request)
+        evhttp_add_header(headers, "Host", url.authority)
+        for field in exchange.request.headers {
+            evhttp_add_header(headers, field.name, field.value)
+        }
+        let body = exchange.request.body
+        _ = body.withUnsafeBytes { evbuffer_add(evhttp_request_get_output_buffer(request), $0.baseAddress, $0.count) }
+
+        retainedSelf = self
+        guard evhttp_make_request(connection.pointer, request, method, url.path) == 0 else {
+            retainedSelf = nil  // libevent freed the request
+            return false
+        }
+        return true
+    }
+
+    private func done(_ request: OpaquePointer?) {
+        defer { retainedSelf = nil }
+        if let request, evhttp_request_get_response_code(request) != 0, errorKind == nil {
+            pool.callEnded(self, result: .success(UpstreamResponse(libevent: request)))
+        } else {
+            pool.callEnded(self, result: .failure(failure()))
+        }
+    }
+
+    private func failure() -> Failure {
+        let tlsFailure = connection.tlsFailure
+        // Over TLS, request bytes are only written after the handshake; over plain HTTP there is no such proof.
+        let nothingSent = connection.usesTLS && !connection.handshakeFinished
+        let kind: UpstreamFailure
+        let detail: String
+        switch errorKind {
+        case EVREQ_HTTP_TIMEOUT:
+            kind = .timeout
+            detail = "upstream did not answer in time"
+        case EVREQ_HTTP_DATA_TOO_LONG:
+            kind = .responseTooLarge
+            detail = "upstream response exceeded the size limit"
+        case EVREQ_HTTP_INVALID_HEADER:
+            kind = .malformedResponse("invalid HTTP response head")
+            detail = "upstream sent an invalid HTTP response head"
+        default:
+            detail = tlsFailure ?? (connection.handshakeFinished
+                ? "connection closed before the response was complete"
+                : "could not connect (DNS failure, connection refused or reset)")
+            kind = .unavailable(detail)
+        }
+        return Failure(upstreamFailure: kind, detail: detail, nothingSent: nothingSent, certificateRejected: connection.certificateRejected)
+    }
+}
+
+extension UpstreamResponse {
+    /// Copies a finished libevent response into Swift values.
+    init(libevent request: OpaquePointer) {
+        var headers = HTTPHeaders()
+        var field = cevent_header_first(evhttp_request_get_input_headers(request))
+        while let current = field {
+            headers.add(name: String(cString: cevent_header_name(current)), value: String(cString: cevent_header_value(current)))
+            field = cevent_header_next(current)
+        }
+        self.init(status: Int(evhttp_request_get_response_code(request)), headers: headers, body: evhttp_request_get_input_buffer(request).map(Array.init(evbuffer:)) ?? [])
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Copies an evbuffer's contents without draining it.
+    init(evbuffer: OpaquePointer) {
+        let length = evbuffer_get_length(evbuffer)
+        self.init(unsafeUninitializedCapacity: length) { buffer, count in
+            count = length == 0 ? 0 : Int(Swift.max(0, evbuffer_copyout(evbuffer, buffer.baseAddress, length)))
+        }
+    }
+}

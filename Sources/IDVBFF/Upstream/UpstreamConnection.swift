@@ -1,0 +1,90 @@
+import CEventShim
+import CLibevent
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One keep-alive connection to the upstream (`evhttp_connection`, over `bufferevent_openssl` for https).
+///
+/// libevent cannot reconnect a TLS connection with its spent SSL object, so a connection is never reused once
+/// it has closed: the pool drops it and opens a fresh one.
+final class UpstreamConnection {
+    let pointer: OpaquePointer
+    private let bufferevent: OpaquePointer?
+    /// Whether a request is on this connection now.
+    var isBusy = false
+    /// Whether the peer or libevent closed it; it must be freed, outside libevent's callbacks.
+    private(set) var isClosed = false
+    /// Called on the loop's thread when the connection closes.
+    var onClose: (() -> Void)?
+
+    init(base: EventBase, resolver: DNSResolver, tls: TLSClientContext?, options: UpstreamPoolOptions) throws(UpstreamConnectionError) {
+        let url = options.url
+        if let tls {
+            guard let bufferevent = cevent_tls_client_bufferevent_new(base.pointer, tls.pointer, url.host) else {
+                throw .creationFailed
+            }
+            self.bufferevent = bufferevent
+            guard let connection = evhttp_connection_base_bufferevent_new(base.pointer, resolver.pointer, bufferevent, url.host, UInt16(url.port)) else {
+                bufferevent_free(bufferevent)
+                throw .creationFailed
+            }
+            pointer = connection
+        } else {
+            bufferevent = nil
+            guard let connection = evhttp_connection_base_new(base.pointer, resolver.pointer, url.host, UInt16(url.port)) else {
+                throw .creationFailed
+            }
+            pointer = connection
+        }
+        // Minting is not idempotent: libevent must never resend a request by itself.
+        evhttp_connection_set_retries(pointer, 0)
+        var timeout = timeval(tv_sec: Int(options.timeoutSeconds), tv_usec: Int((options.timeoutSeconds - options.timeoutSeconds.rounded(.down)) * 1e6))
+        evhttp_connection_set_timeout_tv(pointer, &timeout)
+        evhttp_connection_set_max_body_size(pointer, options.maxResponseBytes)
+        evhttp_connection_set_max_headers_size(pointer, 64 * 1024)
+        evhttp_connection_set_closecb(pointer, { _, context in
+            guard let context else { return }
+            Unmanaged<UpstreamConnection>.fromOpaque(context).takeUnretainedValue().closed()
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    private func closed() {
+        isClosed = true
+        onClose?()
+    }
+
+    /// Whether the connection speaks TLS.
+    var usesTLS: Bool { bufferevent != nil }
+
+    /// Whether the TLS handshake completed: before that no request byte can have reached the upstream, so a
+    /// failed request may safely be tried again.
+    var handshakeFinished: Bool {
+        bufferevent.map { cevent_tls_handshake_finished($0) != 0 } ?? false
+    }
+
+    /// Why TLS failed, if it did: certificate verification or OpenSSL's error.
+    var tlsFailure: String? {
+        guard let bufferevent else { return nil }
+        var description = [CChar](repeating: 0, count: 512)
+        guard cevent_tls_describe_failure(bufferevent, &description, description.count) != 0 else { return nil }
+        return String(nulTerminated: description)
+    }
+
+    /// Whether the certificate was rejected (as opposed to the connection failing otherwise).
+    var certificateRejected: Bool {
+        tlsFailure?.hasPrefix("certificate verification failed") ?? false
+    }
+
+    deinit {
+        evhttp_connection_set_closecb(pointer, nil, nil)
+        evhttp_connection_free(pointer)  // frees the bufferevent and its SSL object too
+    }
+}
+
+enum UpstreamConnectionError: Error {
+    case creationFailed
+}

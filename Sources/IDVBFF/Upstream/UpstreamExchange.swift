@@ -1,0 +1,30 @@
+/// A request to the upstream, built by Swift and sent by the pool.
+public struct UpstreamRequest: Sendable {
+    /// Header fields besides `Host` and `Content-Length`, which the pool sets.
+    public var headers: HTTPHeaders
+    /// The POST body.
+    public var body: [UInt8]
+
+    public init(headers: HTTPHeaders, body: [UInt8]) {
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// A complete upstream answer, copied out of libevent.
+public struct UpstreamResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: Int, headers: HTTPHeaders, body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// Sends upstream requests from one event loop. `completion` runs exactly once, on that loop's thread.
+public protocol UpstreamTransport: AnyObject {
+    func send(_ request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamFailure>) -> Void)
+}

@@ -1,0 +1,169 @@
+import CLibevent
+public import Logging
+
+/// One event loop's connections to the upstream: up to `poolSize` keep-alive connections, each carrying one
+/// request at a time, and a bounded queue of requests waiting for one.
+///
+/// Everything runs on the loop's thread. Exchanges are never resent once a request byte may have reached the
+/// upstream; a failure before the TLS handshake finished is tried once more on a fresh connection.
+public final class UpstreamPool: UpstreamTransport {
+    private let options: UpstreamPoolOptions
+    private let loop: EventLoopContext
+    private let resolver: DNSResolver
+    private let tls: TLSClientContext?
+    private let logger: Logger
+
+    private var connections: [UpstreamConnection] = []
+    private var waiting: [PendingExchange] = []
+    /// Connections that closed, freed on the next loop turn: never inside one of their own callbacks.
+    private var closedConnections: [UpstreamConnection] = []
+    private var reaper: LoopEvent!
+
+    /// Counts TCP(+TLS) connections opened, for tests and metrics.
+    public private(set) var connectionsOpened = 0
+
+    public init(options: UpstreamPoolOptions, loop: EventLoopContext, tls: TLSClientContext?, logger: Logger) throws(EventLoopError) {
+        self.options = options
+        self.loop = loop
+        self.tls = tls
+        self.logger = logger
+        resolver = try DNSResolver(base: loop.base)
+        reaper = try LoopEvent.user(on: loop.base.pointer) { [unowned self] in closedConnections.removeAll() }
+    }
+
+    public func send(_ request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamFailure>) -> Void) {
+        let exchange = PendingExchange(request: request, completion: completion)
+        exchange.deadline = loop.schedule(after: options.timeoutSeconds) { [unowned self, unowned exchange] in
+            timedOut(exchange)
+        }
+        dispatch(exchange)
+    }
+
+    // MARK: Dispatching
+
+    private func dispatch(_ exchange: PendingExchange) {
+        if let connection = idleConnection() ?? openConnection() {
+            start(exchange, on: connection)
+        } else if waiting.count < options.queueLimit {
+            waiting.append(exchange)
+        } else {
+            exchange.finish(.failure(.busy))
+        }
+    }
+
+    private func idleConnection() -> UpstreamConnection? {
+        connections.first { !$0.isBusy && !$0.isClosed }
+    }
+
+    private func openConnection(ignoringLimit: Bool = false) -> UpstreamConnection? {
+        guard ignoringLimit || connections.count < options.poolSize else { return nil }
+        do {
+            let connection = try UpstreamConnection(base: loop.base, resolver: resolver, tls: tls, options: options)
+            connection.onClose = { [unowned self, unowned connection] in retire(connection) }
+            connections.append(connection)
+            connectionsOpened += 1
+            return connection
+        } catch {
+            logger.error("cannot create an upstream connection")
+            return nil
+        }
+    }
+
+    /// Takes a closed connection out of the pool; it is freed on the next loop turn.
+    private func retire(_ connection: UpstreamConnection) {
+        guard let index = connections.firstIndex(where: { $0 === connection }) else { return }
+        connections.remove(at: index)
+        closedConnections.append(connection)
+        reaper.activate()
+    }
+
+    private func start(_ exchange: PendingExchange, on connection: UpstreamConnection) {
+        connection.isBusy = true
+        exchange.attempts += 1
+        let call = UpstreamCall(exchange: exchange, connection: connection, pool: self)
+        guard call.send(method: EVHTTP_REQ_POST, url: options.url) else {
+            connection.isBusy = false
+            retire(connection)
+            complete(exchange, with: .failure(.unavailable("could not start the upstream request")))
+            return
+        }
+    }
+
+    /// Called by `UpstreamCall` when libevent has finished with a request, successfully or not.
+    func callEnded(_ call: UpstreamCall, result: Result<UpstreamResponse, UpstreamCall.Failure>) {
+        let connection = call.connection
+        connection.isBusy = false
+        let exchange = call.exchange
+
+        switch result {
+        case .success(let response):
+            if response.headers["Connection"]?.lowercased() == "close" {
+                retire(connection)
+            }
+            complete(exchange, with: .success(response))
+        case .failure(let failure):
+            retire(connection)
+            if failure.nothingSent, !failure.certificateRejected, exchange.attempts < 2, !exchange.isFinished {
+                // No request byte reached the upstream: one more try on a fresh connection is safe.
+                logger.debug("retrying upstream request on a fresh connection", metadata: ["reason": .string(failure.detail)])
+                if let fresh = openConnection(ignoringLimit: true) {
+                    start(exchange, on: fresh)
+                    return
+                }
+            }
+            complete(exchange, with: .failure(failure.upstreamFailure))
+        }
+        startWaiting()
+    }
+
+    private func complete(_ exchange: PendingExchange, with result: Result<UpstreamResponse, UpstreamFailure>) {
+        exchange.finish(result)
+    }
+
+    private func startWaiting() {
+        while !waiting.isEmpty, let connection = idleConnection() ?? openConnection() {
+            let exchange = waiting.removeFirst()
+            if !exchange.isFinished {
+                start(exchange, on: connection)
+            }
+        }
+    }
+
+    private func timedOut(_ exchange: PendingExchange) {
+        waiting.removeAll { $0 === exchange }
+        // A request already on a connection is left to finish or fail there (libevent's own timeout bounds
+        // it); cancelling it while its DNS lookup is pending would trip an assertion in libevent 2.1.
+        exchange.finish(.failure(.timeout))
+    }
+
+    deinit {
+        waiting.removeAll()
+        connections.removeAll()
+        closedConnections.removeAll()
+        reaper = nil
+    }
+}
+
+/// An exchange between `send` and its completion: possibly queued, possibly tried twice, finished once.
+final class PendingExchange {
+    let request: UpstreamRequest
+    private var completion: ((Result<UpstreamResponse, UpstreamFailure>) -> Void)?
+    var deadline: LoopTimer?
+    var attempts = 0
+
+    init(request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamFailure>) -> Void) {
+        self.request = request
+        self.completion = completion
+    }
+
+    var isFinished: Bool { completion == nil }
+
+    /// Delivers the result unless one was already delivered (a timeout may come first).
+    func finish(_ result: Result<UpstreamResponse, UpstreamFailure>) {
+        guard let completion else { return }
+        self.completion = nil
+        deadline?.cancel()
+        deadline = nil
+        completion(result)
+    }
+}

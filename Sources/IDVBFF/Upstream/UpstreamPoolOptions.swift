@@ -1,0 +1,21 @@
+/// How a loop's upstream pool connects and how much it holds.
+public struct UpstreamPoolOptions: Sendable {
+    /// Where requests go.
+    public var url: GraphURL
+    /// Connections per event loop, each carrying one request at a time.
+    public var poolSize: Int
+    /// Requests allowed to wait for a connection per loop; beyond it they fail at once as busy.
+    public var queueLimit: Int
+    /// Deadline for a whole exchange: queueing, DNS, connect, TLS handshake, request and response.
+    public var timeoutSeconds: Double
+    /// Largest response body accepted.
+    public var maxResponseBytes: Int
+
+    public init(url: GraphURL, poolSize: Int = 16, queueLimit: Int = 1024, timeoutSeconds: Double = 10, maxResponseBytes: Int = 1 << 20) {
+        self.url = url
+        self.poolSize = poolSize
+        self.queueLimit = queueLimit
+        self.timeoutSeconds = timeoutSeconds
+        self.maxResponseBytes = maxResponseBytes
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+
+/// `POST /idv-session` end to end: the real binary, the real libevent + OpenSSL client, and the fake ClientLoop
+/// over real TLS with certificates generated for this run.
+@Suite("Minting IDV sessions through the fake ClientLoop")
+struct IDVSessionTests {
+    @Test("a new contact gets a token, its expiry and the environment")
+    func mintsForNewContact() throws {
+        let fixture = try UpstreamFixture()
+        let response = try fixture.mint("", headers: [("X-Request-Id", "mint-new-1")])
+        #expect(response.status == 200)
+        #expect(response.header("Cache-Control") == "no-store")
+        #expect(response.header("Content-Type") == "application/json")
+        let body = try #require(response.json)
+        #expect((body["token"] as? String)?.hasPrefix("link-sandbox-") == true)
+        #expect((body["expiresAt"] as? String)?.hasSuffix("Z") == true)
+        #expect(body["env"] as? String == "prod")
+        #expect(body.count == 3)
+
+        // The fake accepted the bearer key, headers, operation and variables; it saw the org from configuration.
+        let stats = try fixture.fakeStats()
+        #expect(stats["successes"] as? Int == 1)
+        #expect(stats["lastOrgId"] as? String == "org_integration")
+        #expect(stats["lastContactId"] == nil || stats["lastContactId"] is NSNull)
+        #expect(stats["lastRequestId"] as? String == "mint-new-1")
+    }
+
+    @Test("an existing contact's id is passed to ClientLoop")
+    func mintsForExistingContact() throws {
+        let fixture = try UpstreamFixture()
+        let response = try fixture.mint(#"{"contactId":"contact_42-a"}"#)
+        #expect(response.status == 200)
+        #expect(try fixture.fakeStats()["lastContactId"] as? String == "contact_42-a")
+    }
+
+    @Test("bad requests are refused before any upstream call")
+    func badRequestsNeverReachUpstream() throws {
+        let fixture = try UpstreamFixture()
+        let cases: [(String, [(String, String)], Int, String)] = [
+            (#"{"orgId":"someone-else"}"#, [], 400, "invalid_request"),
+            (#"{"contactId":"has space"}"#, [], 400, "invalid_request"),
+            (#"{"contactId":"a","contactId":"b"}"#, [], 400, "invalid_json"),
+            ("[1,2]", [], 400, "invalid_json"),
+            ("{", [], 400, "invalid_json"),
+        ]
+        for (body, headers, status, code) in cases {
+            let response = try fixture.mint(body, headers: headers)
+            #expect(response.status == status, "\(body)")
+            #expect(response.errorCode == code, "\(body)")
+        }
+        let textPlain = try HTTPConnection(port: fixture.server.port)
+            .request("POST", "/idv-session", headers: [("Content-Type", "text/plain")], body: Array("{}".utf8))
+        #expect(textPlain.status == 415)
+        #expect(textPlain.errorCode == "unsupported_media_type")
+        let get = try httpRequest(port: fixture.server.port, "GET", "/idv-session")
+        #expect(get.status == 405)
+        #expect(get.header("Allow") == "POST, OPTIONS")
+        #expect(try fixture.fakeStats()["requests"] as? Int == 0)
+    }
+
+    @Test("each ClientLoop failure maps to its status and code", arguments: [
+        ("fail-graphql-error", 502, "upstream_error"),
+        ("fail-missing-token", 502, "upstream_error"),
+        ("fail-unauthorized", 502, "upstream_auth_failed"),
+        ("fail-forbidden", 502, "upstream_auth_failed"),
+        ("fail-rate-limited", 503, "upstream_busy"),
+        ("fail-server-error", 502, "upstream_error"),
+        ("fail-unavailable", 502, "upstream_error"),
+        ("fail-malformed-json", 502, "upstream_error"),
+        ("fail-oversized", 502, "upstream_error"),
+        ("fail-reset", 502, "upstream_unavailable"),
+    ])
+    func upstreamFailureMaps(contactId: String, status: Int, code: String) throws {
+        let fixture = try UpstreamFixture()
+        let response = try fixture.mint(#"{"contactId":"\#(contactId)"}"#, headers: [("X-Request-Id", "fail-\(contactId)")])
+        #expect(response.status == status)
+        #expect(response.errorCode == code)
+        let error = try #require(response.json?["error"] as? [String: Any])
+        #expect(error["requestId"] as? String == "fail-\(contactId)")
+        // ClientLoop's own words stay in the log.
+        #expect(!String(decoding: response.body, as: UTF8.self).contains("archived"))
+        if contactId == "fail-rate-limited" {
+            #expect(response.header("Retry-After") == "7")
+        }
+        if code == "upstream_auth_failed" {
+            #expect(fixture.server.waitForLog("ClientLoop rejected the API key"))
+        }
+    }
+
+    @Test("no complete answer within clientloop.timeout_ms is a 504")
+    func slowUpstreamTimesOut() throws {
+        let fixture = try UpstreamFixture(environment: ["CLIENTLOOP_TIMEOUT_MS": "400"])
+        let response = try fixture.mint(#"{"contactId":"fail-slow"}"#)
+        #expect(response.status == 504)
+        #expect(response.errorCode == "upstream_timeout")
+    }
+
+    @Test("a refused connection is upstream_unavailable")
+    func refusedConnection() throws {
+        let closedPort = try ServerProcess.unusedPort()
+        var environment = ServerProcess.baseEnvironment()
+        environment["CLIENTLOOP_GRAPH_URL"] = "https://localhost:\(closedPort)/"
+        environment["CLIENTLOOP_CA_FILE"] = TestPKI.shared.caCertificate
+        let server = try ServerProcess(environment: environment)
+        let response = try HTTPConnection(port: server.port)
+            .request("POST", "/idv-session", headers: [("Content-Type", "application/json")], body: Array("{}".utf8))
+        #expect(response.status == 502)
+        #expect(response.errorCode == "upstream_unavailable")
+    }
+
+    @Test("a certificate that does not verify fails the request", arguments: ["wrong-host", "expired", "untrusted"])
+    func unverifiableCertificateFails(kind: String) throws {
+        let pki = TestPKI.shared
+        let certificate = kind == "wrong-host" ? pki.wrongHost : kind == "expired" ? pki.expired : pki.untrusted
+        let fixture = try UpstreamFixture(certificate: certificate)
+        let response = try fixture.mint()
+        #expect(response.status == 502)
+        #expect(response.errorCode == "upstream_unavailable")
+        #expect(fixture.server.waitForLog("ClientLoop call failed"))
+        #expect(fixture.server.log.contains("certificate verification failed"))
+        #expect(try fixture.fakeStats()["requests"] as? Int == 0)
+    }
+
+    @Test("the certificate is checked against an IP address host too")
+    func verifiesIPAddressHosts() throws {
+        let fixture = try UpstreamFixture(host: "127.0.0.1")
+        #expect(try fixture.mint().status == 200)
+    }
+
+    @Test("upstream connections are kept alive: 50 sequential requests use at most 2 TLS handshakes")
+    func reusesConnections() throws {
+        let fixture = try UpstreamFixture()
+        let connection = try HTTPConnection(port: fixture.server.port)
+        for index in 0..<50 {
+            let response = try fixture.mint(#"{"contactId":"seq-\#(index)"}"#, on: connection)
+            #expect(response.status == 200)
+        }
+        let stats = try fixture.fakeStats()
+        #expect(stats["successes"] as? Int == 50)
+        let handshakes = try #require(stats["handshakes"] as? Int)
+        // One from idv-bff's pool, plus the stats request itself.
+        #expect(handshakes <= 3)
+    }
+
+    @Test("200 requests in flight at once are all answered correctly")
+    func manyConcurrentRequests() throws {
+        let fixture = try UpstreamFixture(fakeArguments: ["--latency-ms", "50"], threads: 2)
+        // Open and send everything first, then read: all 200 are in flight together.
+        let connections = try (0..<200).map { _ in try HTTPConnection(port: fixture.server.port) }
+        for (index, connection) in connections.enumerated() {
+            try connection.send(method: "POST", path: "/idv-session",
+                                headers: [("Content-Type", "application/json"), ("X-Request-Id", "c-\(index)")],
+                                body: Array(#"{"contactId":"c-\#(index)"}"#.utf8))
+        }
+        var tokens = Set<String>()
+        for (index, connection) in connections.enumerated() {
+            let response = try connection.readResponse()
+            #expect(response.status == 200)
+            #expect(response.header("X-Request-Id") == "c-\(index)")
+            if let token = response.json?["token"] as? String { tokens.insert(token) }
+        }
+        #expect(tokens.count == 200)
+    }
+
+    @Test("neither the API key nor any token appears in the logs")
+    func secretsNeverLogged() throws {
+        let fixture = try UpstreamFixture(environment: ["LOG_LEVEL": "trace"])
+        var tokens: [String] = []
+        for body in ["{}", #"{"contactId":"abc"}"#, #"{"contactId":"fail-unauthorized"}"#] {
+            let response = try fixture.mint(body)
+            if let token = response.json?["token"] as? String { tokens.append(token) }
+        }
+        #expect(tokens.count == 2)
+        fixture.server.signal(SIGTERM)
+        #expect(fixture.server.waitForExit() == 0)
+        for secret in [TestSecrets.apiKey] + tokens {
+            #expect(!fixture.server.log.contains(secret))
+            #expect(!fixture.server.standardOutput.contains(secret))
+        }
+    }
+
+    @Test("a request waiting on ClientLoop when SIGTERM arrives completes, and the process exits 0")
+    func inFlightUpstreamRequestSurvivesSIGTERM() throws {
+        let fixture = try UpstreamFixture(fakeArguments: ["--latency-ms", "700"])
+        let connection = try HTTPConnection(port: fixture.server.port)
+        try connection.send(method: "POST", path: "/idv-session", headers: [("Content-Type", "application/json")], body: Array("{}".utf8))
+        Thread.sleep(forTimeInterval: 0.2)
+        fixture.server.signal(SIGTERM)
+        let response = try connection.readResponse()
+        #expect(response.status == 200)
+        #expect((response.json?["token"] as? String)?.hasPrefix("link-sandbox-") == true)
+        #expect(response.header("Connection") == "close")
+        #expect(fixture.server.waitForExit() == 0)
+    }
+}
