@@ -9,15 +9,15 @@ struct FakeClientLoopResponderTests {
     @Test func mintsASessionWithoutContactId() {
         var responder = Fixture.responder()
         let answer = responder.answer(Fixture.request(body: Fixture.body(orgId: "org-1")))
-        #expect(answer.response?.status == 200)
-        #expect(answer.response?.headers["Content-Type"] == "application/json")
+        #expect(answer.response.status == 200)
+        #expect(answer.response.headers["Content-Type"] == "application/json")
         #expect(Fixture.text(answer) == #"{"data":{"contactCreateIdvSession":{"token":"\#(Fixture.token)","expiresAt":"\#(Fixture.expiresAt)"}}}"#)
     }
 
     @Test func mintsASessionForAContact() {
         var responder = Fixture.responder()
         let answer = responder.answer(Fixture.request(body: Fixture.body(orgId: "org-1", contactId: "contact-42")))
-        #expect(answer.response?.status == 200)
+        #expect(answer.response.status == 200)
         #expect(Fixture.text(answer) == #"{"data":{"contactCreateIdvSession":{"token":"\#(Fixture.token)","expiresAt":"\#(Fixture.expiresAt)"}}}"#)
         #expect(responder.stats.lastContactId == "contact-42")
         #expect(responder.stats.lastOrgId == "org-1")
@@ -51,14 +51,14 @@ struct FakeClientLoopResponderTests {
     @Test func answersAfterTheConfiguredLatency() {
         var responder = Fixture.responder(options: .init(latencyMilliseconds: 250))
         let answer = responder.answer(Fixture.request(body: Fixture.body(orgId: "org-1")))
-        #expect(answer.response?.status == 200)
+        #expect(answer.response.status == 200)
         #expect(answer.delayMilliseconds == 250)
     }
 
     @Test func rejectionsAlsoWaitForTheLatency() {
         var responder = Fixture.responder(options: .init(latencyMilliseconds: 250))
         let answer = responder.answer(Fixture.request(method: .get, body: []))
-        #expect(answer.response?.status == 405)
+        #expect(answer.response.status == 405)
         #expect(answer.delayMilliseconds == 250)
     }
 
@@ -70,7 +70,7 @@ struct FakeClientLoopResponderTests {
     @Test func servesGraphQLOnAnyPath() {
         var responder = Fixture.responder()
         let answer = responder.answer(Fixture.request(path: "/graphql", body: Fixture.body(orgId: "org-1")))
-        #expect(answer.response?.status == 200)
+        #expect(answer.response.status == 200)
         #expect(Fixture.text(answer).contains(Fixture.token))
     }
 
@@ -91,8 +91,8 @@ struct FakeClientLoopResponderTests {
     @Test func failRateOneAnswersEverySessionWith500() throws {
         var responder = Fixture.responder(options: .init(failRate: 1.0), random: { 0.999 })
         let answer = responder.answer(Fixture.request(body: Fixture.body(orgId: "org-1")))
-        #expect(answer.response?.status == 500)
-        #expect(answer.response?.headers["Content-Type"] == "application/json")
+        #expect(answer.response.status == 500)
+        #expect(answer.response.headers["Content-Type"] == "application/json")
         #expect(try Fixture.firstError(answer).code == "INTERNAL_SERVER_ERROR")
         #expect(responder.stats.failures == 1)
     }
@@ -103,15 +103,15 @@ struct FakeClientLoopResponderTests {
             return 0
         })
         let answer = responder.answer(Fixture.request(body: Fixture.body(orgId: "org-1")))
-        #expect(answer.response?.status == 200)
+        #expect(answer.response.status == 200)
     }
 
     @Test func failRateComparesTheRandomDraw() {
         var failing = Fixture.responder(options: .init(failRate: 0.5), random: { 0.49 })
         var passing = Fixture.responder(options: .init(failRate: 0.5), random: { 0.5 })
         let request = Fixture.request(body: Fixture.body(orgId: "org-1"))
-        #expect(failing.answer(request).response?.status == 500)
-        #expect(passing.answer(request).response?.status == 200)
+        #expect(failing.answer(request).response.status == 500)
+        #expect(passing.answer(request).response.status == 200)
     }
 
     @Test func failRateSparesRejectedRequests() {
@@ -120,7 +120,7 @@ struct FakeClientLoopResponderTests {
             return 0
         })
         let answer = responder.answer(Fixture.request(body: Fixture.body(input: "{}")))
-        #expect(answer.response?.status == 200)
+        #expect(answer.response.status == 200)
         #expect(Fixture.text(answer).contains("BAD_USER_INPUT"))
     }
 }
@@ -188,11 +188,11 @@ enum FakeClientLoopFixture {
     }
 
     static func text(_ answer: FakeAnswer) -> String {
-        String(decoding: answer.response?.body ?? [], as: UTF8.self)
+        String(decoding: answer.response.body, as: UTF8.self)
     }
 
     static func document(_ answer: FakeAnswer) throws -> FakeJSON {
-        try #require(FakeJSON.parse(answer.response?.body ?? []))
+        try #require(FakeJSON.parse(answer.response.body))
     }
 
     static func session(in document: FakeJSON) -> FakeJSON? {

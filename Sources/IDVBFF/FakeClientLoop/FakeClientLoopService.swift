@@ -1,4 +1,3 @@
-import Foundation
 public import Logging
 
 /// `idv-bff fake-clientloop`: the fake ClientLoop GraphQL endpoint on the same libevent server as the product,
@@ -67,44 +66,11 @@ final class FakeClientLoopHandler: RouteHandler {
 
     func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping ResponseCallback) {
         let answer = responder.answer(request, extraStats: ["handshakes": tls?.handshakes ?? 0])
-        let response: HTTPResponse
-        let delay: Int
-        switch answer {
-        case .respond(let answerResponse, let milliseconds):
-            response = answerResponse
-            delay = milliseconds
-        case .resetAfterPartialResponse(let bytes):
-            response = HTTPResponse(truncatedRaw: bytes)
-            delay = 0
-        }
-        if delay > 0 {
-            loop.schedule(after: Double(delay) / 1000) { respond(response) }
+        if answer.delayMilliseconds > 0 {
+            loop.schedule(after: Double(answer.delayMilliseconds) / 1000) { respond(answer.response) }
         } else {
-            respond(response)
+            respond(answer.response)
         }
     }
 }
 
-extension HTTPResponse {
-    /// Reads back a raw partial answer (status line, headers announcing more body than follows, some body) as a
-    /// response the server sends truncated.
-    init(truncatedRaw bytes: [UInt8]) {
-        let separator = Array("\r\n\r\n".utf8)
-        let headEnd = (0...(bytes.count - separator.count)).first { bytes[$0..<($0 + separator.count)].elementsEqual(separator) } ?? bytes.count
-        let head = String(decoding: bytes[..<headEnd], as: UTF8.self).components(separatedBy: "\r\n")
-        let status = head.first.flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0) } } ?? 200
-        var headers = HTTPHeaders()
-        var declaredLength = 0
-        for line in head.dropFirst() {
-            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2 else { continue }
-            if parts[0].lowercased() == "content-length" {
-                declaredLength = Int(parts[1]) ?? 0
-            } else {
-                headers.add(name: parts[0], value: parts[1])
-            }
-        }
-        let body = Array(bytes[min(bytes.count, headEnd + separator.count)...])
-        self.init(status: status, headers: headers, body: body, delivery: .truncated(declaredLength: max(declaredLength, body.count + 1)))
-    }
-}

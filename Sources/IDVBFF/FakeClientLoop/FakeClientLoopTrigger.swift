@@ -114,13 +114,10 @@ public enum FakeClientLoopTrigger: String, Sendable, CaseIterable {
             let delay = max(Self.slowAnswerMilliseconds, latencyMilliseconds)
             return .respond(.json(status: 200, body: session.successBody), afterMilliseconds: delay)
         case .reset:
-            return .resetAfterPartialResponse(Self.partialResponse)
+            // A head that promises far more body than follows: the client must notice the early close.
+            var response = HTTPResponse.json(status: 200, body: Array(#"{"data":{"contactCre"#.utf8))
+            response.delivery = .truncated(declaredLength: Self.resetAnnouncedContentLength)
+            return .respond(response, afterMilliseconds: 0)
         }
     }
-
-    // A head that promises far more body than follows: the client must notice the early close.
-    private static let partialResponse = Array(
-        ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(resetAnnouncedContentLength)\r\n\r\n"
-            + #"{"data":{"contactCre"#).utf8
-    )
 }
