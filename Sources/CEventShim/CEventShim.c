@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -42,9 +44,21 @@ struct evconnlistener *cevent_listener_bind(struct event_base *base, const char 
         evconnlistener_new_bind(base, NULL, NULL, flags, backlog, addresses->ai_addr, (int)addresses->ai_addrlen);
     if (listener == NULL) {
         snprintf(error, error_capacity, "cannot listen on %s port %d: %s", host, port, strerror(errno));
+    } else {
+        // Accepted sockets inherit this on Linux: responses written in pieces go out at once.
+        int on = 1;
+        setsockopt(evconnlistener_get_fd(listener), IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
     }
     evutil_freeaddrinfo(addresses);
     return listener;
+}
+
+void cevent_connection_set_nodelay(struct evhttp_connection *connection) {
+    evutil_socket_t fd = bufferevent_getfd(evhttp_connection_get_bufferevent(connection));
+    if (fd >= 0) {
+        int on = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+    }
 }
 
 int cevent_listener_port(struct evconnlistener *listener) {

@@ -9,6 +9,7 @@
 struct event;
 struct event_base;
 struct evconnlistener;
+struct evhttp_connection;
 struct evhttp_request;
 struct evkeyval;
 struct evkeyvalq;
@@ -24,6 +25,10 @@ void cevent_global_init(void);
 /// The listener starts without a callback (evhttp installs its own). Returns NULL and fills `error` on failure.
 struct evconnlistener *cevent_listener_bind(struct event_base *base, const char *host, int port, int backlog,
                                             char *error, size_t error_capacity);
+
+/// Turns off Nagle's algorithm on the connection's socket, if it has one yet: libevent and OpenSSL write a
+/// response or request in several pieces, and Nagle plus delayed ACKs would stall the last piece ~40 ms.
+void cevent_connection_set_nodelay(struct evhttp_connection *connection);
 
 /// The local port a listener is bound to (useful after binding port 0), or -1.
 int cevent_listener_port(struct evconnlistener *listener);

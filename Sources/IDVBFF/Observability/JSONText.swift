@@ -5,6 +5,11 @@ enum JSONText {
     /// Appends `value` as a JSON string literal, escaping quotes, backslashes and control characters.
     static func appendString(_ value: String, to output: inout String) {
         output += "\""
+        if !needsEscaping(value) {
+            output += value
+            output += "\""
+            return
+        }
         var pending = value.unicodeScalars.startIndex
         let scalars = value.unicodeScalars
         var index = pending
@@ -19,6 +24,14 @@ enum JSONText {
         }
         output.unicodeScalars.append(contentsOf: scalars[pending..<scalars.endIndex])
         output += "\""
+    }
+
+    /// Whether any byte calls for an escape: quote, backslash, a control character, or the lead byte of U+2028/9.
+    private static func needsEscaping(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { bytes in
+            bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }
+        }
     }
 
     /// Appends a metadata value: numbers and booleans stay JSON numbers and booleans, the rest become strings.

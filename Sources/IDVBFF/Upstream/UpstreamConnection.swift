@@ -52,6 +52,16 @@ final class UpstreamConnection {
         }, Unmanaged.passUnretained(self).toOpaque())
     }
 
+    /// Sends small writes at once from now on. The socket exists only once libevent has connected, so this is
+    /// applied each time a request starts; the first request on a new connection goes without it.
+    func disableNagle() {
+        guard !nagleDisabled else { return }
+        cevent_connection_set_nodelay(pointer)
+        nagleDisabled = evhttp_connection_get_bufferevent(pointer).map { bufferevent_getfd($0) >= 0 } ?? false
+    }
+
+    private var nagleDisabled = false
+
     private func closed() {
         isClosed = true
         onClose?()

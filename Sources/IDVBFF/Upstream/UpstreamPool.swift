@@ -79,6 +79,7 @@ public final class UpstreamPool: UpstreamTransport {
 
     private func start(_ exchange: PendingExchange, on connection: UpstreamConnection) {
         connection.isBusy = true
+        connection.disableNagle()
         exchange.attempts += 1
         let call = UpstreamCall(exchange: exchange, connection: connection, pool: self)
         guard call.send(method: EVHTTP_REQ_POST, url: options.url) else {

@@ -20,7 +20,6 @@ struct UpstreamFixture {
         var environment = ServerProcess.baseEnvironment(threads: threads)
         environment["CLIENTLOOP_GRAPH_URL"] = "https://\(host):\(fake.port)/"
         environment["CLIENTLOOP_CA_FILE"] = TestPKI.shared.caCertificate
-        environment["CLIENTLOOP_TIMEOUT_MS"] = "3000"
         environment.merge(extra) { _, new in new }
         server = try ServerProcess(environment: environment)
     }
