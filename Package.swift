@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["JSON", "YAML"]),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "4.1.0"..<"6.0.0"),
     ],
     targets: [
         // libevent (with its OpenSSL and pthreads companions) and OpenSSL, as installed by the system.
@@ -38,6 +40,7 @@ let package = Package(
                 "CEventShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: upcomingFeatures
         ),
@@ -52,7 +55,12 @@ let package = Package(
         ),
         .testTarget(
             name: "IDVBFFTests",
-            dependencies: ["IDVBFF"],
+            dependencies: [
+                "IDVBFF",
+                // Tests sign tokens and generate RSA/EC/EdDSA keys as an identity provider would.
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

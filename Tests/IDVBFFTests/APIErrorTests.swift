@@ -28,6 +28,10 @@ struct APIErrorTests {
         .init(error: .upstreamBusy(retryAfterSeconds: 7), status: 503, code: "upstream_busy", headers: ["Retry-After": "7"]),
         .init(error: .upstreamUnavailable, status: 502, code: "upstream_unavailable", headers: [:]),
         .init(error: .upstreamTimeout, status: 504, code: "upstream_timeout", headers: [:]),
+        .init(error: .originNotAllowed, status: 403, code: "origin_not_allowed", headers: [:]),
+        .init(error: .unauthorized, status: 401, code: "unauthorized", headers: ["WWW-Authenticate": #"Bearer error="invalid_token""#]),
+        .init(error: .contactForbidden, status: 403, code: "contact_forbidden", headers: [:]),
+        .init(error: .rateLimited(retryAfterSeconds: 3), status: 429, code: "rate_limited", headers: ["Retry-After": "3"]),
     ]
 
     @Test(arguments: everyCase)
@@ -60,7 +64,7 @@ struct APIErrorTests {
 
     @Test func everyCaseIsCovered() {
         // A new case must get a row above: the codes are a contract with browsers.
-        #expect(Set(Self.everyCase.map(\.code)).count == 13)
+        #expect(Set(Self.everyCase.map(\.code)).count == 17)
     }
 
     @Test func rendersStableJSONShape() throws {
@@ -92,8 +96,38 @@ struct APIErrorTests {
         #expect(error.message == #"Invalid field "a\u{202E}b\u{A}\u{22}c\u{5C}": is not a known field."#)
     }
 
+    @Test func originNotAllowedIsAPlainForbiddenWithoutCORSHeaders() {
+        let response = APIError.originNotAllowed.response(requestID: "rid-3")
+        #expect(response.status == 403)
+        #expect(response.headers.map(\.name) == ["Content-Type"])
+    }
+
     @Test func upstreamBusyRetryAfterIsNeverNegative() {
         #expect(APIError.upstreamBusy(retryAfterSeconds: -3).headers["Retry-After"] == "0")
+    }
+
+    @Test(arguments: [APIError.unauthorized, .contactForbidden])
+    func contactRejectionsDoNotSayWhichCheckFailed(error: APIError) {
+        let message = error.message.lowercased()
+        for detail in ["expired", "signature", "issuer", "audience", "kid", "claim", "algorithm"] {
+            #expect(!message.contains(detail))
+        }
+    }
+
+    @Test func rateLimitedCarriesRetryAfterThenTheRateLimitFields() {
+        let error = APIError.rateLimited(
+            retryAfterSeconds: 5,
+            rateLimitHeaders: ["RateLimit-Policy": #""default";q=10;w=60"#, "RateLimit": #""default";r=0;t=5"#])
+        let response = error.response(requestID: "rid-2")
+        #expect(response.status == 429)
+        #expect(response.headers.map(\.name) == ["Retry-After", "RateLimit-Policy", "RateLimit", "Content-Type"])
+        #expect(response.headers["Retry-After"] == "5")
+        #expect(response.headers["RateLimit"] == #""default";r=0;t=5"#)
+    }
+
+    @Test func rateLimitedSaysSecondsInTheSingularForOne() {
+        #expect(APIError.rateLimited(retryAfterSeconds: 1).message == "Too many requests; retry in 1 second.")
+        #expect(APIError.rateLimited(retryAfterSeconds: 2).message == "Too many requests; retry in 2 seconds.")
     }
 
     @Test(arguments: [

@@ -60,3 +60,23 @@ struct JSONLogHandlerTests {
         #expect(UTCTimestamp.format(seconds: 1_795_778_410, milliseconds: 123) == "2026-11-27T11:20:10.123Z")
     }
 }
+
+@Suite("UTC timestamps")
+struct UTCTimestampTests {
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00.000Z"),
+        (Int64(951_782_400), "2000-02-29T00:00:00.000Z"),
+        (Int64(1_709_251_199), "2024-02-29T23:59:59.000Z"),
+        (Int64(4_102_444_800), "2100-01-01T00:00:00.000Z"),
+        (Int64(-86_400), "1969-12-31T00:00:00.000Z"),
+    ])
+    func formatsCivilDatesAcrossLeapYears(seconds: Int64, expected: String) {
+        #expect(UTCTimestamp.format(seconds: seconds, milliseconds: 0) == expected)
+    }
+
+    @Test func nowLooksLikeATimestamp() {
+        let now = UTCTimestamp.now()
+        #expect(now.count == 24)
+        #expect(now.hasSuffix("Z"))
+    }
+}

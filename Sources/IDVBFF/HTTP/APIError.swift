@@ -32,6 +32,16 @@ public enum APIError: Error, Sendable, Equatable {
     case upstreamUnavailable
     /// ClientLoop did not answer within the configured deadline.
     case upstreamTimeout
+    /// A browser request from an origin the CORS policy does not allow, or a preflight asking for more than it allows.
+    case originNotAllowed
+    /// The request lacks a valid bearer token from the integrator's identity provider. Which check failed is logged,
+    /// never answered.
+    case unauthorized
+    /// The request names a contact that its bearer token, or the contact policy, does not allow.
+    case contactForbidden
+    /// The client sent too many requests; retry after the given seconds. `rateLimitHeaders` are the `RateLimit-Policy`
+    /// and `RateLimit` fields that go with the answer.
+    case rateLimited(retryAfterSeconds: Int, rateLimitHeaders: HTTPHeaders = [:])
 
     /// The longest field name quoted back in a message, in characters.
     static let maximumQuotedFieldLength = 64
@@ -52,6 +62,10 @@ public enum APIError: Error, Sendable, Equatable {
         case .upstreamBusy: "upstream_busy"
         case .upstreamUnavailable: "upstream_unavailable"
         case .upstreamTimeout: "upstream_timeout"
+        case .originNotAllowed: "origin_not_allowed"
+        case .unauthorized: "unauthorized"
+        case .contactForbidden: "contact_forbidden"
+        case .rateLimited: "rate_limited"
         }
     }
 
@@ -69,6 +83,10 @@ public enum APIError: Error, Sendable, Equatable {
         case .upstreamError, .upstreamAuthFailed, .upstreamUnavailable: 502
         case .upstreamBusy: 503
         case .upstreamTimeout: 504
+        case .originNotAllowed: 403
+        case .unauthorized: 401
+        case .contactForbidden: 403
+        case .rateLimited: 429
         }
     }
 
@@ -89,6 +107,11 @@ public enum APIError: Error, Sendable, Equatable {
         case .upstreamBusy(let seconds): "ClientLoop is busy; retry in \(Self.clampedSeconds(seconds)) seconds."
         case .upstreamUnavailable: "ClientLoop cannot be reached; try again later."
         case .upstreamTimeout: "ClientLoop did not answer in time; try again later."
+        case .originNotAllowed: "This origin may not call this API."
+        case .unauthorized: "A valid bearer token is required."
+        case .contactForbidden: "This request may not start a verification for that contact."
+        case .rateLimited(let seconds, _):
+            "Too many requests; retry in \(Self.clampedSeconds(seconds)) second\(Self.clampedSeconds(seconds) == 1 ? "" : "s")."
         }
     }
 
@@ -101,9 +124,18 @@ public enum APIError: Error, Sendable, Equatable {
             ["Connection": "close"]
         case .upstreamBusy(let seconds):
             ["Retry-After": String(Self.clampedSeconds(seconds))]
+        case .unauthorized:
+            // RFC 6750 §3: tells the client its token is the problem without saying what is wrong with it.
+            ["WWW-Authenticate": #"Bearer error="invalid_token""#]
+        case .contactForbidden:
+            [:]
+        case .originNotAllowed:
+            [:]
         case .notFound, .internalError, .invalidJSON, .invalidRequest, .unsupportedMediaType, .payloadTooLarge,
             .upstreamError, .upstreamAuthFailed, .upstreamUnavailable, .upstreamTimeout:
             [:]
+        case .rateLimited(let seconds, let rateLimitHeaders):
+            RateLimitHeaders.refusal(retryAfterSeconds: Self.clampedSeconds(seconds), fields: rateLimitHeaders)
         }
     }
 

@@ -2,12 +2,6 @@ import CEventShim
 import CLibevent
 import Logging
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One event loop serving HTTP: its own thread, `event_base`, `evhttp` and listener on the shared port.
 ///
 /// Everything here runs on the loop's thread, so per-loop state (counters, the request-id generator, handlers)
@@ -81,8 +75,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     private func configure(_ http: OpaquePointer) {
         evhttp_set_max_body_size(http, options.maxBodyBytes)
         evhttp_set_max_headers_size(http, options.maxHeaderBytes)
-        var timeout = timeval(tv_sec: Int(options.ioTimeoutSeconds), tv_usec: 0)
-        evhttp_set_timeout_tv(http, &timeout)
+        evhttp_set_timeout(http, Int32(max(1, options.ioTimeoutSeconds.rounded(.up))))
         // Without lingering close, a client still sending an oversized body sees a reset instead of the 413.
         _ = evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE)
         // Accept every method libevent knows so that the router, not libevent, answers 405 with an Allow header.

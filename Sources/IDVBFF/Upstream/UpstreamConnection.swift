@@ -1,12 +1,6 @@
 import CEventShim
 import CLibevent
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One keep-alive connection to the upstream (`evhttp_connection`, over `bufferevent_openssl` for https).
 ///
 /// libevent cannot reconnect a TLS connection with its spent SSL object, so a connection is never reused once
@@ -42,8 +36,8 @@ final class UpstreamConnection {
         }
         // Minting is not idempotent: libevent must never resend a request by itself.
         evhttp_connection_set_retries(pointer, 0)
-        var timeout = timeval(tv_sec: Int(options.timeoutSeconds), tv_usec: Int((options.timeoutSeconds - options.timeoutSeconds.rounded(.down)) * 1e6))
-        evhttp_connection_set_timeout_tv(pointer, &timeout)
+        // libevent's own I/O timeout is only a backstop (whole seconds); the exchange deadline is the pool's timer.
+        evhttp_connection_set_timeout(pointer, Int32(max(1, options.timeoutSeconds.rounded(.up))))
         evhttp_connection_set_max_body_size(pointer, options.maxResponseBytes)
         evhttp_connection_set_max_headers_size(pointer, 64 * 1024)
         evhttp_connection_set_closecb(pointer, { _, context in

@@ -1,0 +1,37 @@
+import Logging
+
+/// Puts a route behind a ``CORSPolicy``: answers preflights itself, refuses disallowed origins before the route
+/// runs, and adds CORS headers to the route's answers for allowed origins, errors included.
+///
+/// Wrap every method of a path, `OPTIONS` included, since preflights arrive as `OPTIONS`:
+/// `router.add(.post, path, CORSHandler(policy: policy, wrapped: handler))`, or ``Router/applyCORS(_:to:)``.
+public struct CORSHandler: RouteHandler {
+    private let policy: CORSPolicy
+    private let wrapped: any RouteHandler
+
+    /// Creates the decorator.
+    /// - Parameters:
+    ///   - policy: The rules to apply.
+    ///   - wrapped: The route, called only for requests the policy lets through.
+    public init(policy: CORSPolicy, wrapped: any RouteHandler) {
+        self.policy = policy
+        self.wrapped = wrapped
+    }
+
+    public func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping ResponseCallback) {
+        switch policy.decide(request) {
+        case .notCORS, .sameOrigin:
+            wrapped.handle(request, context: context, respond: respond)
+        case .preflightAllowed(let headers):
+            respond(HTTPResponse(status: 204, headers: headers))
+        case .actualAllowed(let headers):
+            wrapped.handle(request, context: context) { response in
+                respond(response.addingCORSHeaders(headers))
+            }
+        case .refused(let refusal):
+            // The browser learns only the code; the reason helps whoever configures the allowed origins.
+            context.logger.info("cross-origin request refused", metadata: ["cors_refusal": .string(refusal.description)])
+            respond(APIError.originNotAllowed.response(requestID: context.requestID))
+        }
+    }
+}

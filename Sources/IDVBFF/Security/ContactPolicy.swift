@@ -1,0 +1,40 @@
+public import Foundation
+
+/// Where the contact to verify comes from (`contact.policy`).
+public enum ContactPolicy: Sendable {
+    /// The browser names the contact in the body's `contactId` (the default): for pages that are trusted to.
+    case body
+    /// Only brand-new contacts; a body `contactId` is refused.
+    case none
+    /// The integrator's identity provider names the contact in a signed bearer token.
+    case jwt(JWTContactVerifier)
+
+    /// The setting's value for this policy: `body`, `none` or `jwt`.
+    public var name: String {
+        switch self {
+        case .body: "body"
+        case .none: "none"
+        case .jwt: "jwt"
+        }
+    }
+
+    /// The contact a request may start a session for: an id, or `nil` for a new contact.
+    /// - Parameters:
+    ///   - bodyContactId: The body's `contactId`, already validated by ``IDVSessionRequest/parse(contentType:body:)``.
+    ///   - authorization: The request's `Authorization` header; read only by the `jwt` policy.
+    ///   - now: The current time, for `exp` and `nbf` and the JWKS refresh rate limit.
+    /// - Returns: The contact id or `nil`, or the rejection with its answer (401 or 403) and its log reason.
+    public func resolveContact(bodyContactId: String?, authorization: String?, now: Date) -> Result<String?, ContactRejection> {
+        switch self {
+        case .body:
+            return .success(bodyContactId)
+        case .none:
+            guard bodyContactId == nil else {
+                return .failure(.forbidden("contact.policy is none (new contacts only), but the request names a contactId"))
+            }
+            return .success(nil)
+        case .jwt(let verifier):
+            return verifier.resolveContact(bodyContactId: bodyContactId, authorization: authorization, now: now)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+public import Foundation
+import Synchronization
+
+/// The current JWKS key set, shared by every event loop, replaced whole when the JWKS is refreshed.
+///
+/// Reading the set takes a lock for as long as copying a reference takes; verification then runs on the snapshot
+/// without it. Fetching the JWKS is not done here: whoever fetches registers ``setRefreshHandler(_:)`` and calls
+/// ``replace(with:)`` with the new set.
+public final class JWKSKeyStore: Sendable {
+    private struct State {
+        var keySet: JWKSKeySet
+        var limiter: JWKSRefreshLimiter
+        var refreshHandler: (@Sendable () -> Void)?
+    }
+
+    private let state: Mutex<State>
+
+    /// Creates a store.
+    /// - Parameters:
+    ///   - keySet: The first set; ``JWKSKeySet/empty`` when the first fetch is still to come.
+    ///   - limiter: The refresh rate limit; its `lastAttempt` is usually when `keySet` was fetched.
+    public init(keySet: JWKSKeySet, limiter: JWKSRefreshLimiter = JWKSRefreshLimiter()) {
+        state = Mutex(State(keySet: keySet, limiter: limiter, refreshHandler: nil))
+    }
+
+    /// The set to verify with now.
+    public var keySet: JWKSKeySet {
+        state.withLock { $0.keySet }
+    }
+
+    /// Swaps in a freshly loaded set; requests already verifying keep the set they started with.
+    public func replace(with keySet: JWKSKeySet) {
+        state.withLock { $0.keySet = keySet }
+    }
+
+    /// Loads a fetched JWKS document in a task and swaps it in when it holds usable keys, for callers that are not
+    /// `async` themselves (an HTTP client's completion callback, say).
+    ///
+    /// A document that fails to load leaves the current set in place. `completion` runs on the task, not on the
+    /// caller's thread; it is for logging the outcome.
+    public func replace(
+        withJWKSJSON jwksJSON: [UInt8],
+        completion: @escaping @Sendable (Result<JWKSKeySet, JWKSLoadError>) -> Void = { _ in }
+    ) {
+        Task {
+            do throws(JWKSLoadError) {
+                let keySet = try await JWKSKeySet.load(jwksJSON: jwksJSON)
+                self.replace(with: keySet)
+                completion(.success(keySet))
+            } catch {
+                completion(.failure(error))
+            }
+        }
+    }
+
+    /// Whether a refresh may start at `now`, without claiming it.
+    public func shouldRefresh(now: Date) -> Bool {
+        state.withLock { $0.limiter.shouldRefresh(now: now) }
+    }
+
+    /// Claims the right to fetch at `now`: true for exactly one caller per ``JWKSRefreshLimiter/minimumInterval``,
+    /// however many event loops ask at once.
+    public func claimRefresh(now: Date) -> Bool {
+        state.withLock { $0.limiter.claimAttempt(now: now) }
+    }
+
+    /// Sets what to call when a refresh is due; it must only start the fetch and return at once.
+    public func setRefreshHandler(_ handler: @escaping @Sendable () -> Void) {
+        state.withLock { $0.refreshHandler = handler }
+    }
+
+    /// Called when a token names a `kid` the set does not know: the provider may have rotated its keys. Starts a
+    /// refresh through the handler when the rate limit allows; returns whether it did.
+    @discardableResult
+    public func requestRefresh(now: Date) -> Bool {
+        let handler: (@Sendable () -> Void)? = state.withLock { state in
+            guard let handler = state.refreshHandler, state.limiter.claimAttempt(now: now) else { return nil }
+            return handler
+        }
+        // Outside the lock: the handler may well read the store.
+        handler?()
+        return handler != nil
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// How contact tokens from the integrator's identity provider are checked (`jwt.*` settings).
+public struct JWTOptions: Sendable, Equatable {
+    /// The `iss` a token must carry, exactly (`jwt.issuer`).
+    public var issuer: String
+    /// The value `aud` must be or contain (`jwt.audience`).
+    public var audience: String
+    /// The `alg` names accepted, as configured (`jwt.algorithms`); see ``allowedAlgorithms`` for the usable ones.
+    public var algorithms: [String]
+    /// Clock skew tolerated on `exp` and `nbf`, in seconds (`jwt.leeway_seconds`).
+    public var leewaySeconds: Int
+    /// The claim that holds the ClientLoop contact id (`jwt.contact_claim`).
+    public var contactClaim: String
+    /// Whether a token without the contact claim may start a session for a brand-new contact
+    /// (`jwt.allow_new_contacts`).
+    public var allowNewContacts: Bool
+
+    /// The default for ``leewaySeconds``.
+    public static let defaultLeewaySeconds = 30
+    /// The largest ``leewaySeconds`` accepted: more would keep expired tokens alive for too long.
+    public static let maximumLeewaySeconds = 300
+    /// The default for ``contactClaim``.
+    public static let defaultContactClaim = "clientloop_contact_id"
+
+    /// Creates options; everything but the issuer and audience has a default.
+    public init(
+        issuer: String,
+        audience: String,
+        algorithms: [String] = JWTSignatureAlgorithm.defaultAllowlist.map(\.rawValue),
+        leewaySeconds: Int = JWTOptions.defaultLeewaySeconds,
+        contactClaim: String = JWTOptions.defaultContactClaim,
+        allowNewContacts: Bool = false
+    ) {
+        self.issuer = issuer
+        self.audience = audience
+        self.algorithms = algorithms
+        self.leewaySeconds = leewaySeconds
+        self.contactClaim = contactClaim
+        self.allowNewContacts = allowNewContacts
+    }
+
+    /// The configured algorithms that may actually be used: known asymmetric ones. Forbidden or unknown names are
+    /// left out here and reported by ``problems``.
+    public var allowedAlgorithms: Set<JWTSignatureAlgorithm> {
+        Set(algorithms.compactMap(JWTSignatureAlgorithm.init(rawValue:)))
+    }
+
+    /// Everything wrong with these options, one problem per setting and fault; empty when they are usable.
+    public var problems: [ConfigurationProblem] {
+        var problems: [ConfigurationProblem] = []
+        if issuer.isEmpty {
+            problems.append(Self.problem("issuer", "is required when contact.policy is jwt"))
+        } else if issuer != issuer.trimmingCharacters(in: .whitespacesAndNewlines) {
+            problems.append(Self.problem("issuer", "must not start or end with whitespace; it is compared exactly"))
+        }
+        if audience.isEmpty {
+            problems.append(Self.problem("audience", "is required when contact.policy is jwt"))
+        } else if audience != audience.trimmingCharacters(in: .whitespacesAndNewlines) {
+            problems.append(Self.problem("audience", "must not start or end with whitespace; it is compared exactly"))
+        }
+        problems += algorithmProblems
+        if !(0...Self.maximumLeewaySeconds).contains(leewaySeconds) {
+            problems.append(Self.problem("leeway_seconds", "must be between 0 and \(Self.maximumLeewaySeconds)"))
+        }
+        if contactClaim.isEmpty {
+            problems.append(Self.problem("contact_claim", "must name a claim"))
+        }
+        return problems
+    }
+
+    private var algorithmProblems: [ConfigurationProblem] {
+        if algorithms.isEmpty {
+            return [Self.problem("algorithms", "must list at least one algorithm")]
+        }
+        let supported = JWTSignatureAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")
+        return algorithms.compactMap { name in
+            if JWTSignatureAlgorithm.isForbidden(name) {
+                // Listing them is a mistake worth stopping for, not something to drop silently.
+                return Self.problem(
+                    "algorithms",
+                    "\"\(APIError.quotable(name))\" is never accepted: unsigned and shared-secret tokens are refused"
+                )
+            }
+            if JWTSignatureAlgorithm(rawValue: name) == nil {
+                return Self.problem("algorithms", "\"\(APIError.quotable(name))\" is not supported; use \(supported)")
+            }
+            return nil
+        }
+    }
+
+    private static func problem(_ setting: String, _ message: String) -> ConfigurationProblem {
+        let key = "jwt." + setting
+        // Same derivation as the other settings: upper case, dots to underscores.
+        let variable = key.uppercased().replacingOccurrences(of: ".", with: "_")
+        return ConfigurationProblem(key: key, environmentVariable: variable, message: message)
+    }
+}
