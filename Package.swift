@@ -65,7 +65,11 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["idv-bff"],
+            dependencies: [
+                "idv-bff",
+                // Signs the tokens an integrator's identity provider would issue.
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
             swiftSettings: upcomingFeatures
         ),
     ]

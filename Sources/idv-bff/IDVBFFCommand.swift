@@ -59,11 +59,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let logger = bootstrapLogging(level: configuration.log.level)
+        let contactPolicy: ContactPolicy
+        do {
+            contactPolicy = try await Application.makeContactPolicy(configuration.security)
+        } catch {
+            printToStandardError("idv-bff: invalid configuration: jwt.jwks_file (JWT_JWKS_FILE): \(error)")
+            throw ExitCode(78)
+        }
         try await serve(logger: logger) {
             if demo {
                 configuration.clientLoop.graphURL = try startDemoUpstream(logger: logger)
             }
-            let application = try Application(configuration: configuration, logger: logger)
+            let application = try Application(configuration: configuration, contactPolicy: contactPolicy, logger: logger)
             try application.start()
             return application.run()
         }

@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 
 /// Wires a validated configuration into a running server: routes, per-loop ClientLoop clients, lifecycle.
@@ -9,7 +10,8 @@ public final class Application {
     private let server: Server
 
     /// Builds the server and its routes; nothing is bound yet.
-    public init(configuration: AppConfiguration, logger: Logger) throws {
+    /// - Parameter contactPolicy: from ``makeContactPolicy(_:)``, which loads keys and so runs before.
+    public init(configuration: AppConfiguration, contactPolicy: ContactPolicy, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
         let lifecycle = self.lifecycle
@@ -21,13 +23,41 @@ public final class Application {
             poolSize: settings.poolSize,
             timeoutSeconds: Double(settings.timeoutMilliseconds) / 1000
         )
+        // Shared by every loop: a client's connections may land on any of them.
+        let security = configuration.security
+        let cors = CORSPolicy(security.cors)
+        let limiter = RateLimiter(policy: security.rateLimit)
+        let clientAddresses = ClientAddressResolver(trustedProxies: security.trustedProxies)
+        let forwardedForWarnings = WarningThrottle(interval: .seconds(300))
+        let inFlight = ConcurrencyLimit(maximum: security.maxInFlight)
+        for warning in cors.startupWarnings(contactPolicyIsBody: security.contactPolicy == .body) {
+            logger.warning("\(warning)")
+        }
+
         server = try Server(options: HTTPServerOptions(configuration), lifecycle: lifecycle, logger: logger) { loop in
             var router = Router()
             HealthRoutes.register(on: &router, lifecycle: lifecycle)
             let pool = try UpstreamPool(options: poolOptions, loop: loop, tls: tls, logger: logger)
-            let client = ClientLoopGraphClient(settings: settings, transport: pool)
-            IDVSessionRoutes.register(on: &router, handler: IDVSessionHandler(client: client, environment: settings.environment))
+            let client = ConcurrencyLimitedClient(wrapping: ClientLoopGraphClient(settings: settings, transport: pool), limit: inFlight)
+            let session = IDVSessionHandler(client: client, environment: settings.environment, contactPolicy: contactPolicy)
+            let limited = RateLimitedHandler(limiter: limiter, resolver: clientAddresses, wrapped: session, forwardedForWarnings: forwardedForWarnings)
+            IDVSessionRoutes.register(on: &router, handler: limited, cors: cors)
             return router
+        }
+    }
+
+    /// The contact policy the configuration asks for; for `jwt`, with its JWKS file loaded and checked.
+    public static func makeContactPolicy(_ security: SecuritySettings) async throws -> ContactPolicy {
+        switch security.contactPolicy {
+        case .body:
+            return .body
+        case .none:
+            return .none
+        case .jwt:
+            guard let jwt = security.jwt else { return .none }
+            let document = try Array(Data(contentsOf: URL(fileURLWithPath: jwt.jwksFile)))
+            let keySet = try await JWKSKeySet.load(jwksJSON: document)
+            return .jwt(JWTContactVerifier(options: jwt.options, keyStore: JWKSKeyStore(keySet: keySet)))
         }
     }
 

@@ -31,10 +31,11 @@ extension AppConfiguration {
             : ClientLoopSettings(validating: raw, problems: &problems)
         let log = LogSettings(validating: raw, problems: &problems)
         let shutdown = ShutdownSettings(validating: raw, problems: &problems)
-        guard problems.isEmpty, let http, let clientLoop, let log, let shutdown else {
+        let security = SecuritySettings(validating: raw, problems: &problems)
+        guard problems.isEmpty, let http, let clientLoop, let log, let shutdown, let security else {
             throw ConfigurationError(problems: problems)
         }
-        return AppConfiguration(http: http, clientLoop: clientLoop, log: log, shutdown: shutdown)
+        return AppConfiguration(http: http, clientLoop: clientLoop, log: log, shutdown: shutdown, security: security)
     }
 
     /// Loads and validates the configuration from this process's environment and processor count.

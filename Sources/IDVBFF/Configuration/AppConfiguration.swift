@@ -17,6 +17,10 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
     /// How to stop.
     public var shutdown: ShutdownSettings
 
+    /// Who may call the API, how often, and whose contacts (`cors.*`, `rate_limit.*`, `proxy.*`, `contact.*`,
+    /// `jwt.*`, `clientloop.max_in_flight`).
+    public var security: SecuritySettings
+
     /// Creates a configuration from settings already validated, as tests of other components do.
     /// - Parameters:
     ///   - http: How the HTTP server listens.
@@ -27,12 +31,27 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
         http: HTTPSettings,
         clientLoop: ClientLoopSettings,
         log: LogSettings = LogSettings(),
-        shutdown: ShutdownSettings = ShutdownSettings()
+        shutdown: ShutdownSettings = ShutdownSettings(),
+        security: SecuritySettings = SecuritySettings()
     ) {
         self.http = http
         self.clientLoop = clientLoop
         self.log = log
         self.shutdown = shutdown
+        self.security = security
+    }
+
+    private var jwtLines: [(SettingKey, String)] {
+        guard let jwt = security.jwt else { return [] }
+        return [
+            (.jwtJWKSFile, jwt.jwksFile),
+            (.jwtIssuer, jwt.options.issuer),
+            (.jwtAudience, jwt.options.audience),
+            (.jwtAlgorithms, jwt.options.algorithms.joined(separator: ",")),
+            (.jwtLeewaySeconds, String(jwt.options.leewaySeconds)),
+            (.jwtContactClaim, jwt.options.contactClaim),
+            (.jwtAllowNewContacts, String(jwt.options.allowNewContacts)),
+        ]
     }
 
     /// One `key = value` line per setting, secrets redacted, as printed by `--check-config`.
@@ -51,6 +70,14 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
             (.clientLoopCAFile, clientLoop.caFile ?? notSet),
             (.clientLoopTimeoutMilliseconds, String(clientLoop.timeoutMilliseconds)),
             (.clientLoopPoolSize, String(clientLoop.poolSize)),
+            (.clientLoopMaxInFlight, String(security.maxInFlight)),
+            (.corsAllowedOrigins, security.cors.allowedOrigins.configurationText),
+            (.corsMaxAgeSeconds, String(security.cors.maxAgeSeconds)),
+            (.rateLimitPerMinute, String(security.rateLimit.perMinute)),
+            (.rateLimitBurst, String(security.rateLimit.burst)),
+            (.proxyTrustedCIDRs, security.trustedProxies.isEmpty ? notSet : security.trustedProxies.blocks.map(\.description).joined(separator: ",")),
+            (.contactPolicy, security.contactPolicy.rawValue),
+        ] + jwtLines + [
             (.logLevel, log.level.rawValue),
             (.shutdownDelaySeconds, ShutdownSettings.describe(seconds: shutdown.delaySeconds)),
             (.shutdownGraceSeconds, ShutdownSettings.describe(seconds: shutdown.graceSeconds)),

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// `POST /idv-session`: validates the browser's request, asks ClientLoop for a session and hands back its token.
@@ -7,14 +8,17 @@ import Logging
 public struct IDVSessionHandler: RouteHandler {
     private let client: any ClientLoopClient
     private let environment: ClientLoopEnvironment
+    private let contactPolicy: ContactPolicy
 
     /// Creates the handler.
     /// - Parameters:
     ///   - client: The loop's ClientLoop client.
     ///   - environment: The ClientLoop deployment, echoed to the browser as `env`.
-    public init(client: any ClientLoopClient, environment: ClientLoopEnvironment) {
+    ///   - contactPolicy: Whose contact the caller may verify (`contact.policy`).
+    public init(client: any ClientLoopClient, environment: ClientLoopEnvironment, contactPolicy: ContactPolicy = .body) {
         self.client = client
         self.environment = environment
+        self.contactPolicy = contactPolicy
     }
 
     public func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping ResponseCallback) {
@@ -26,8 +30,20 @@ public struct IDVSessionHandler: RouteHandler {
             respond(Self.noStore(error.response(requestID: context.requestID)))
             return
         }
+        let contactId: String?
+        switch contactPolicy.resolveContact(
+            bodyContactId: sessionRequest.contactId, authorization: request.headers["Authorization"], now: Date()
+        ) {
+        case .success(let resolved):
+            contactId = resolved
+        case .failure(let rejection):
+            // The caller learns only the code; the precise reason is for the operator.
+            context.logger.notice("contact refused", metadata: ["reason": .string(rejection.logReason)])
+            respond(Self.noStore(rejection.apiError.response(requestID: context.requestID)))
+            return
+        }
         let environment = environment
-        client.createIdvSession(contactId: sessionRequest.contactId, requestID: context.requestID) { result in
+        client.createIdvSession(contactId: contactId, requestID: context.requestID) { result in
             switch result {
             case .success(let session):
                 respond(IDVSessionResponse(session: session, environment: environment).httpResponse)

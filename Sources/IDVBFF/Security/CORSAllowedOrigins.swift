@@ -42,3 +42,14 @@ public enum CORSAllowedOrigins: Sendable, Equatable {
         return (.origins(origins), problems)
     }
 }
+
+extension CORSAllowedOrigins {
+    /// The setting as it would be written in configuration: `*`, the sorted origins, or `(same origin only)`.
+    public var configurationText: String {
+        switch self {
+        case .sameOriginOnly: "(same origin only)"
+        case .any: Self.anyOriginEntry
+        case .exactly(let origins): origins.map(\.description).sorted().joined(separator: ",")
+        }
+    }
+}

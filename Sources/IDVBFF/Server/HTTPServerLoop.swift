@@ -133,6 +133,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     private func send(_ response: HTTPResponse, to request: OpaquePointer, request parsed: HTTPRequest, context: RequestContext, started: ContinuousClock.Instant) {
         awaitingResponse -= 1
         guard !isFinished else { return }  // the grace period ran out: libevent already dropped the request
+        let response = response.hardened()
 
         let headers = evhttp_request_get_output_headers(request)
         for field in response.headers {

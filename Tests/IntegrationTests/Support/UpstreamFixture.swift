@@ -20,6 +20,9 @@ struct UpstreamFixture {
         var environment = ServerProcess.baseEnvironment(threads: threads)
         environment["CLIENTLOOP_GRAPH_URL"] = "https://\(host):\(fake.port)/"
         environment["CLIENTLOOP_CA_FILE"] = TestPKI.shared.caCertificate
+        // These tests are about the upstream path; the abuse limits have tests of their own.
+        environment["RATE_LIMIT_PER_MINUTE"] = "0"
+        environment["CLIENTLOOP_MAX_IN_FLIGHT"] = "1000"
         environment.merge(extra) { _, new in new }
         server = try ServerProcess(environment: environment)
     }

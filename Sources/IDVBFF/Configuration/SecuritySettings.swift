@@ -1,0 +1,58 @@
+/// What protects `POST /idv-session` on the open web: which origins may call it, how often, through which
+/// proxies, and whose contact a caller may verify.
+public struct SecuritySettings: Sendable, Equatable {
+    /// Browser origins allowed to call the API (`cors.allowed_origins`, `cors.max_age_seconds`).
+    public var cors: CORSOptions
+    /// Per-client token bucket (`rate_limit.per_minute`, `rate_limit.burst`; 0 disables).
+    public var rateLimit: RateLimitPolicy
+    /// Peers whose `X-Forwarded-For` is believed (`proxy.trusted_cidrs`).
+    public var trustedProxies: TrustedProxies
+    /// Upstream calls allowed at once across all loops (`clientloop.max_in_flight`).
+    public var maxInFlight: Int
+    /// Where the contact id may come from (`contact.policy`).
+    public var contactPolicy: ContactPolicyKind
+    /// Token checks for `contact.policy: jwt`, with the JWKS file to verify against.
+    public var jwt: JWTSettings?
+
+    public static let defaultRateLimitPerMinute = 30
+    public static let defaultRateLimitBurst = 10
+    public static let defaultMaxInFlight = 64
+
+    public init(
+        cors: CORSOptions = .sameOriginOnly,
+        rateLimit: RateLimitPolicy = RateLimitPolicy(perMinute: defaultRateLimitPerMinute, burst: defaultRateLimitBurst),
+        trustedProxies: TrustedProxies = .empty,
+        maxInFlight: Int = defaultMaxInFlight,
+        contactPolicy: ContactPolicyKind = .body,
+        jwt: JWTSettings? = nil
+    ) {
+        self.cors = cors
+        self.rateLimit = rateLimit
+        self.trustedProxies = trustedProxies
+        self.maxInFlight = maxInFlight
+        self.contactPolicy = contactPolicy
+        self.jwt = jwt
+    }
+}
+
+/// The choice of `contact.policy`.
+public enum ContactPolicyKind: String, Sendable, Equatable, CaseIterable {
+    /// The body's `contactId` is trusted: fine when only the integrator's own, signed-in pages can call.
+    case body
+    /// Only brand-new contacts: no request may name an existing contact.
+    case none
+    /// The contact comes from a JWT issued by the integrator's identity provider.
+    case jwt
+}
+
+/// `jwt.*`: the checks and the key set for `contact.policy: jwt`.
+public struct JWTSettings: Sendable, Equatable {
+    public var options: JWTOptions
+    /// A JWKS document on disk (`jwt.jwks_file`), loaded at start-up.
+    public var jwksFile: String
+
+    public init(options: JWTOptions, jwksFile: String) {
+        self.options = options
+        self.jwksFile = jwksFile
+    }
+}

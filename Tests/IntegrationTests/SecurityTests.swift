@@ -1,0 +1,171 @@
+import Foundation
+import JWTKit
+import Testing
+
+/// The browser-facing protections on the real binary: CORS, abuse limits, trusted proxies, JWT-bound contacts
+/// and the headers every response carries.
+@Suite("Browser-facing security")
+struct SecurityTests {
+    private static let allowedOrigin = "https://app.example.com"
+
+    private func fixture(_ environment: [String: String]) throws -> UpstreamFixture {
+        try UpstreamFixture(environment: environment)
+    }
+
+    @Test("a preflight from an allowed origin gets the CORS answer; another origin gets 403 without CORS headers")
+    func preflight() throws {
+        let fixture = try fixture(["CORS_ALLOWED_ORIGINS": Self.allowedOrigin, "CORS_MAX_AGE_SECONDS": "120"])
+        let allowed = try httpRequest(port: fixture.server.port, "OPTIONS", "/idv-session", headers: [
+            ("Origin", Self.allowedOrigin), ("Access-Control-Request-Method", "POST"),
+            ("Access-Control-Request-Headers", "content-type, x-request-id"),
+        ])
+        #expect(allowed.status == 204)
+        #expect(allowed.header("Access-Control-Allow-Origin") == Self.allowedOrigin)
+        #expect(allowed.header("Access-Control-Allow-Methods") == "POST")
+        #expect(allowed.header("Access-Control-Allow-Headers")?.contains("Authorization") == true)
+        #expect(allowed.header("Access-Control-Max-Age") == "120")
+        #expect(allowed.header("Vary") == "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
+        #expect(allowed.header("Access-Control-Allow-Credentials") == nil)
+
+        let refused = try httpRequest(port: fixture.server.port, "OPTIONS", "/idv-session", headers: [
+            ("Origin", "https://evil.example"), ("Access-Control-Request-Method", "POST"),
+        ])
+        #expect(refused.status == 403)
+        #expect(refused.errorCode == "origin_not_allowed")
+        #expect(!refused.headers.contains { $0.name.lowercased().hasPrefix("access-control-") })
+    }
+
+    @Test("a POST from an origin not on the list is refused before any upstream call")
+    func disallowedOriginNeverReachesUpstream() throws {
+        let fixture = try fixture(["CORS_ALLOWED_ORIGINS": Self.allowedOrigin])
+        let refused = try fixture.mint(headers: [("Origin", "https://evil.example")])
+        #expect(refused.status == 403)
+        #expect(refused.errorCode == "origin_not_allowed")
+        #expect(try fixture.fakeStats()["requests"] as? Int == 0)
+
+        let allowed = try fixture.mint(headers: [("Origin", Self.allowedOrigin)])
+        #expect(allowed.status == 200)
+        #expect(allowed.header("Access-Control-Allow-Origin") == Self.allowedOrigin)
+        #expect(allowed.header("Access-Control-Expose-Headers")?.contains("X-Request-Id") == true)
+        #expect(allowed.header("Vary") == "Origin")
+    }
+
+    @Test("every response carries the hardening headers and no Server header")
+    func hardeningHeaders() throws {
+        let fixture = try fixture([:])
+        for response in [try fixture.mint(), try httpRequest(port: fixture.server.port, "GET", "/healthz"),
+                         try httpRequest(port: fixture.server.port, "GET", "/nowhere")] {
+            #expect(response.header("X-Content-Type-Options") == "nosniff")
+            #expect(response.header("Referrer-Policy") == "no-referrer")
+            #expect(response.header("Cache-Control") == "no-store")
+            #expect(response.header("Server") == nil)
+        }
+    }
+
+    @Test("a burst from one client is limited with 429 and RateLimit headers while another client still succeeds")
+    func rateLimitPerClient() throws {
+        let fixture = try fixture(["RATE_LIMIT_PER_MINUTE": "6", "RATE_LIMIT_BURST": "3", "PROXY_TRUSTED_CIDRS": "127.0.0.1/32"])
+        let first = [("X-Forwarded-For", "203.0.113.7")]
+        var statuses: [Int] = []
+        var limited: HTTPConnection.Response?
+        for _ in 0..<5 {
+            let response = try fixture.mint(headers: first)
+            statuses.append(response.status)
+            if response.status == 429 { limited = response }
+        }
+        #expect(statuses == [200, 200, 200, 429, 429])
+        let answer = try #require(limited)
+        #expect(answer.errorCode == "rate_limited")
+        #expect(Int(answer.header("Retry-After") ?? "") ?? 0 >= 1)
+        #expect(answer.header("RateLimit-Policy") != nil)
+        #expect(answer.header("RateLimit") != nil)
+
+        let other = try fixture.mint(headers: [("X-Forwarded-For", "198.51.100.9")])
+        #expect(other.status == 200)
+        #expect(other.header("RateLimit") != nil)
+    }
+
+    @Test("X-Forwarded-For from an untrusted peer is ignored, with a warning naming the setting")
+    func forgedForwardedForIgnored() throws {
+        let fixture = try fixture(["RATE_LIMIT_PER_MINUTE": "6", "RATE_LIMIT_BURST": "2"])
+        // Every request claims another address; without trusted proxies they all share the peer's bucket.
+        let statuses = try (0..<3).map { index in
+            try fixture.mint(headers: [("X-Forwarded-For", "192.0.2.\(index + 1)")]).status
+        }
+        #expect(statuses == [200, 200, 429])
+        #expect(fixture.server.log.contains("PROXY_TRUSTED_CIDRS"))
+    }
+
+    @Test("contact.policy none refuses a body contactId")
+    func nonePolicyRefusesContactIds() throws {
+        let fixture = try fixture(["CONTACT_POLICY": "none"])
+        #expect(try fixture.mint().status == 200)
+        let refused = try fixture.mint(#"{"contactId":"someone_else"}"#)
+        #expect(refused.status == 403)
+        #expect(refused.errorCode == "contact_forbidden")
+    }
+
+    @Test("contact.policy jwt binds the contact to a verified token")
+    func jwtPolicyBindsContact() async throws {
+        let provider = try await IdentityProvider()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("idv-bff-jwks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let jwksFile = directory.appendingPathComponent("jwks.json")
+        try provider.jwks.write(to: jwksFile, atomically: true, encoding: .utf8)
+
+        let fixture = try fixture([
+            "CONTACT_POLICY": "jwt", "JWT_JWKS_FILE": jwksFile.path,
+            "JWT_ISSUER": IdentityProvider.issuer, "JWT_AUDIENCE": IdentityProvider.audience,
+        ])
+        let token = try await provider.token(contactId: "contact_77")
+
+        let bound = try fixture.mint("{}", headers: [("Authorization", "Bearer \(token)")])
+        #expect(bound.status == 200)
+        #expect(try fixture.fakeStats()["lastContactId"] as? String == "contact_77")
+
+        let mismatch = try fixture.mint(#"{"contactId":"contact_78"}"#, headers: [("Authorization", "Bearer \(token)")])
+        #expect(mismatch.status == 403)
+        #expect(mismatch.errorCode == "contact_forbidden")
+
+        let missing = try fixture.mint()
+        #expect(missing.status == 401)
+        #expect(missing.errorCode == "unauthorized")
+        #expect(missing.header("WWW-Authenticate") == #"Bearer error="invalid_token""#)
+
+        let expired = try await provider.token(contactId: "contact_77", expiresIn: -600)
+        #expect(try fixture.mint(headers: [("Authorization", "Bearer \(expired)")]).status == 401)
+        #expect(!fixture.server.log.contains(token))
+    }
+}
+
+/// Plays the integrator's identity provider: an ES256 key published as a JWKS, and tokens signed with it.
+private struct IdentityProvider {
+    static let issuer = "https://id.example.com/"
+    static let audience = "idv-bff"
+    private static let keyID = "integration-ec-1"
+    private let keys = JWTKeyCollection()
+    let jwks: String
+
+    struct Claims: JWTPayload {
+        var iss: IssuerClaim
+        var aud: AudienceClaim
+        var exp: ExpirationClaim
+        var clientloop_contact_id: String
+
+        func verify(using algorithm: some JWTAlgorithm) throws {}
+    }
+
+    init() async throws {
+        let key = ES256PrivateKey()
+        await keys.add(ecdsa: key, kid: JWKIdentifier(string: Self.keyID))
+        let parameters = try #require(key.publicKey.parameters)
+        jwks = #"{"keys":[{"kty":"EC","crv":"P-256","alg":"ES256","use":"sig","kid":"\#(Self.keyID)","x":"\#(parameters.x)","y":"\#(parameters.y)"}]}"#
+    }
+
+    func token(contactId: String, expiresIn seconds: TimeInterval = 300) async throws -> String {
+        let claims = Claims(iss: .init(value: Self.issuer), aud: .init(value: [Self.audience]),
+                            exp: .init(value: Date().addingTimeInterval(seconds)), clientloop_contact_id: contactId)
+        return try await keys.sign(claims, kid: JWKIdentifier(string: Self.keyID))
+    }
+}
