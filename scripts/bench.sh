@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Measures idv-bff on loopback with wrk: GET /healthz, and POST /idv-session through the fake ClientLoop over TLS.
+# Usage: scripts/bench.sh [seconds per run, default 10] [connections, default 64]
+# Needs: swift, wrk, openssl, curl. Traffic stays on 127.0.0.1; every run is bounded by its duration.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${1:-10}"
+connections="${2:-64}"
+work="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+swift build -c release --product idv-bff >/dev/null
+binary="$(swift build -c release --show-bin-path)/idv-bff"
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+
+wait_for_port() {  # the port from a server's "listening" log line
+  for _ in $(seq 100); do
+    port="$(grep -o '"message":"listening"[^}]*"port":[0-9]*' "$1" 2>/dev/null | grep -o '[0-9]*$' | head -1 || true)"
+    [ -n "$port" ] && { echo "$port"; return; }
+    sleep 0.1
+  done
+  echo "server did not start: $(cat "$1")" >&2; exit 1
+}
+
+"$binary" fake-clientloop --host 127.0.0.1 --port 0 --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" \
+  --api-key bench-key 2>"$work/fake.log" &
+fake_port="$(wait_for_port "$work/fake.log")"
+
+CLIENTLOOP_API_KEY=bench-key CLIENTLOOP_ORG_ID=bench-org CLIENTLOOP_GRAPH_URL="https://localhost:$fake_port/" \
+  CLIENTLOOP_CA_FILE="$work/cert.pem" HTTP_HOST=127.0.0.1 HTTP_PORT=0 LOG_LEVEL=info \
+  "$binary" 2>"$work/server.log" &  # info level: the access log is part of the cost
+port="$(wait_for_port "$work/server.log")"
+
+cat >"$work/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"contactId":"bench_1"}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+echo "idv-bff $("$binary" --version), $(nproc) cores, ${duration}s per run, $connections connections"
+echo "== GET /healthz"
+wrk -t2 -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$port/healthz" | grep -E 'Requests/sec|Latency |99%|Non-2xx|errors'
+echo "== POST /idv-session (through the fake ClientLoop over TLS)"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port/idv-session" | grep -E 'Requests/sec|Latency |99%|Non-2xx|errors'
+echo "== fake ClientLoop counters (handshakes show connection reuse)"
+curl -sk "https://127.0.0.1:$fake_port/__stats"; echo
