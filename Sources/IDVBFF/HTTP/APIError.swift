@@ -148,23 +148,9 @@ public enum APIError: Error, Sendable, Equatable {
         return .json(status: status, body: body, headers: headers)
     }
 
-    /// A client-chosen field name made fit to quote: at most ``maximumQuotedFieldLength`` characters, and anything
-    /// but printable ASCII written as `\u{…}` so that control, bidirectional or invisible characters show as what
-    /// they are.
+    /// A client-chosen field name made fit to quote.
     static func quotable(_ field: String) -> String {
-        var quoted = ""
-        for (index, scalar) in field.unicodeScalars.enumerated() {
-            guard index < maximumQuotedFieldLength else {
-                quoted += "…"
-                break
-            }
-            if scalar.isASCII, scalar.value >= 0x20, scalar.value < 0x7F, scalar != "\\", scalar != "\"" {
-                quoted.unicodeScalars.append(scalar)
-            } else {
-                quoted += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            }
-        }
-        return quoted
+        field.quotedForMessage(maximumLength: maximumQuotedFieldLength)
     }
 
     /// A retry delay that makes sense in `Retry-After`: never negative.

@@ -48,20 +48,7 @@ public struct CORSOriginProblem: Sendable, Equatable, CustomStringConvertible {
         position.map { "entry \($0)" } ?? "entry"
     }
 
-    /// Printable ASCII as is, anything else as `\u{…}`, at most ``maximumQuotedLength`` characters.
     private static func quotable(_ text: String) -> String {
-        var quoted = ""
-        for (index, scalar) in text.unicodeScalars.enumerated() {
-            guard index < maximumQuotedLength else {
-                quoted += "…"
-                break
-            }
-            if scalar.isASCII, scalar.value >= 0x20, scalar.value < 0x7F, scalar != "\\", scalar != "\"" {
-                quoted.unicodeScalars.append(scalar)
-            } else {
-                quoted += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            }
-        }
-        return quoted
+        text.quotedForMessage(maximumLength: maximumQuotedLength)
     }
 }
