@@ -75,7 +75,7 @@ public enum UpstreamFailure: Error, Sendable, Equatable {
         case .httpStatus(let status, let messages):
             "HTTP \(status)" + Self.suffix(messages)
         case .busy:
-            "connection pool queue full; the call was not attempted"
+            "no upstream capacity (this loop's queue is full or clientloop.max_in_flight is reached); the call was not attempted"
         case .timeout:
             "no complete answer within the deadline"
         case .unavailable(let detail):
