@@ -103,17 +103,18 @@ struct HTTPServingTests {
     }
 
     @Test("several event loops serve concurrent connections on one port")
-    func severalLoopsServeConcurrentConnections() async throws {
+    func severalLoopsServeConcurrentConnections() throws {
         let server = try ServerProcess(environment: ServerProcess.baseEnvironment(threads: 4))
-        let port = server.port
-        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<64 {
-                group.addTask { try httpRequest(port: port, "GET", "/healthz").status }
-            }
-            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        // Send on every connection before reading any answer, so all 64 are open and in flight together.
+        let connections = try (0..<64).map { _ in try HTTPConnection(port: server.port) }
+        for (index, connection) in connections.enumerated() {
+            try connection.send(method: "GET", path: "/healthz", headers: [("X-Request-Id", "conn-\(index)")])
         }
-        #expect(statuses.count == 64)
-        #expect(statuses.allSatisfy { $0 == 200 })
+        for (index, connection) in connections.enumerated() {
+            let response = try connection.readResponse()
+            #expect(response.status == 200)
+            #expect(response.header("X-Request-Id") == "conn-\(index)")
+        }
     }
 
     @Test("every request gets an access-log line with id, method, path, status and duration")

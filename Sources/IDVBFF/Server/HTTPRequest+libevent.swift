@@ -7,22 +7,6 @@ extension HTTPRequest {
         let target = evhttp_request_get_uri(request).map { String(cString: $0) } ?? "/"
         let (path, query) = HTTPRequest.splitTarget(target)
 
-        var headers = HTTPHeaders()
-        var field = cevent_header_first(evhttp_request_get_input_headers(request))
-        while let current = field {
-            headers.add(name: String(cString: cevent_header_name(current)), value: String(cString: cevent_header_value(current)))
-            field = cevent_header_next(current)
-        }
-
-        var body: [UInt8] = []
-        if let input = evhttp_request_get_input_buffer(request) {
-            let length = evbuffer_get_length(input)
-            if length > 0 {
-                body = [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
-                    count = Int(max(0, evbuffer_copyout(input, buffer.baseAddress, length)))
-                }
-            }
-        }
 
         var peerPort: UInt16 = 0
         let peer = cevent_request_peer(request, &peerPort).map { String(cString: $0) }
@@ -31,8 +15,8 @@ extension HTTPRequest {
             method: HTTPMethod(libevent: evhttp_request_get_command(request)),
             path: path,
             query: query,
-            headers: headers,
-            body: body,
+            headers: HTTPHeaders(libevent: evhttp_request_get_input_headers(request)),
+            body: evhttp_request_get_input_buffer(request).map(Array.init(evbuffer:)) ?? [],
             peerAddress: peer
         )
     }
@@ -51,6 +35,28 @@ extension HTTPMethod {
         case EVHTTP_REQ_TRACE: self = .trace
         case EVHTTP_REQ_CONNECT: self = .connect
         default: self = .patch
+        }
+    }
+}
+
+extension HTTPHeaders {
+    /// Copies a libevent header list (request or response) into Swift values.
+    init(libevent list: UnsafeMutablePointer<evkeyvalq>?) {
+        self.init()
+        var field = cevent_header_first(list)
+        while let current = field {
+            add(name: String(cString: cevent_header_name(current)), value: String(cString: cevent_header_value(current)))
+            field = cevent_header_next(current)
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Copies an evbuffer's contents without draining it.
+    init(evbuffer: OpaquePointer) {
+        let length = evbuffer_get_length(evbuffer)
+        self.init(unsafeUninitializedCapacity: length) { buffer, count in
+            count = length == 0 ? 0 : Int(Swift.max(0, evbuffer_copyout(evbuffer, buffer.baseAddress, length)))
         }
     }
 }

@@ -1,4 +1,3 @@
-import CEventShim
 import CLibevent
 
 /// One attempt of an exchange on one connection: builds the libevent request, and turns libevent's callbacks
@@ -94,22 +93,10 @@ final class UpstreamCall {
 extension UpstreamResponse {
     /// Copies a finished libevent response into Swift values.
     init(libevent request: OpaquePointer) {
-        var headers = HTTPHeaders()
-        var field = cevent_header_first(evhttp_request_get_input_headers(request))
-        while let current = field {
-            headers.add(name: String(cString: cevent_header_name(current)), value: String(cString: cevent_header_value(current)))
-            field = cevent_header_next(current)
-        }
-        self.init(status: Int(evhttp_request_get_response_code(request)), headers: headers, body: evhttp_request_get_input_buffer(request).map(Array.init(evbuffer:)) ?? [])
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Copies an evbuffer's contents without draining it.
-    init(evbuffer: OpaquePointer) {
-        let length = evbuffer_get_length(evbuffer)
-        self.init(unsafeUninitializedCapacity: length) { buffer, count in
-            count = length == 0 ? 0 : Int(Swift.max(0, evbuffer_copyout(evbuffer, buffer.baseAddress, length)))
-        }
+        self.init(
+            status: Int(evhttp_request_get_response_code(request)),
+            headers: HTTPHeaders(libevent: evhttp_request_get_input_headers(request)),
+            body: evhttp_request_get_input_buffer(request).map(Array.init(evbuffer:)) ?? []
+        )
     }
 }

@@ -19,9 +19,6 @@ public final class UpstreamPool: UpstreamTransport {
     private var closedConnections: [UpstreamConnection] = []
     private var reaper: LoopEvent!
 
-    /// Counts TCP(+TLS) connections opened, for tests and metrics.
-    public private(set) var connectionsOpened = 0
-
     public init(options: UpstreamPoolOptions, loop: EventLoopContext, tls: TLSClientContext?, logger: Logger) throws(EventLoopError) {
         self.options = options
         self.loop = loop
@@ -61,7 +58,6 @@ public final class UpstreamPool: UpstreamTransport {
             let connection = try UpstreamConnection(base: loop.base, resolver: resolver, tls: tls, options: options)
             connection.onClose = { [unowned self, unowned connection] in retire(connection) }
             connections.append(connection)
-            connectionsOpened += 1
             return connection
         } catch {
             logger.error("cannot create an upstream connection")
@@ -85,7 +81,7 @@ public final class UpstreamPool: UpstreamTransport {
         guard call.send(method: EVHTTP_REQ_POST, url: options.url) else {
             connection.isBusy = false
             retire(connection)
-            complete(exchange, with: .failure(.unavailable("could not start the upstream request")))
+            exchange.finish(.failure(.unavailable("could not start the upstream request")))
             return
         }
     }
@@ -101,7 +97,7 @@ public final class UpstreamPool: UpstreamTransport {
             if response.headers["Connection"]?.lowercased() == "close" {
                 retire(connection)
             }
-            complete(exchange, with: .success(response))
+            exchange.finish(.success(response))
         case .failure(let failure):
             retire(connection)
             if failure.nothingSent, !failure.certificateRejected, exchange.attempts < 2, !exchange.isFinished {
@@ -112,13 +108,9 @@ public final class UpstreamPool: UpstreamTransport {
                     return
                 }
             }
-            complete(exchange, with: .failure(failure.upstreamFailure))
+            exchange.finish(.failure(failure.upstreamFailure))
         }
         startWaiting()
-    }
-
-    private func complete(_ exchange: PendingExchange, with result: Result<UpstreamResponse, UpstreamFailure>) {
-        exchange.finish(result)
     }
 
     private func startWaiting() {
