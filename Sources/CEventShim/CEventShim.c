@@ -130,6 +130,10 @@ int cevent_event_schedule(cevent_event *event, double seconds) {
     return event_add(event->event, &delay);
 }
 
+void cevent_event_cancel(cevent_event *event) {
+    event_del(event->event);
+}
+
 void cevent_event_free(cevent_event *event) {
     if (event == NULL) {
         return;
@@ -152,6 +156,16 @@ const char *cevent_header_name(const struct evkeyval *header) {
 
 const char *cevent_header_value(const struct evkeyval *header) {
     return header->value;
+}
+
+struct evhttp_connection *cevent_served_connection(struct bufferevent *bufferevent) {
+    void *argument = NULL;
+    bufferevent_getcb(bufferevent, NULL, NULL, NULL, &argument);
+    return argument;
+}
+
+void cevent_connection_abort(struct bufferevent *bufferevent) {
+    bufferevent_trigger_event(bufferevent, BEV_EVENT_READING | BEV_EVENT_TIMEOUT, 0);
 }
 
 const char *cevent_request_peer(struct evhttp_request *request, uint16_t *port) {

@@ -128,37 +128,16 @@ int cevent_tls_describe_failure(struct bufferevent *bufferevent, char *descripti
     return 0;
 }
 
-struct cevent_tls_server {
-    SSL_CTX *ssl_context;
-    cevent_callback on_connection;
-    void *context;
-};
-
-static struct bufferevent *cevent_tls_accept(struct event_base *base, void *argument) {
-    cevent_tls_server *server = argument;
-    SSL *ssl = SSL_new(server->ssl_context);
+struct bufferevent *cevent_tls_server_bufferevent_new(struct event_base *base, SSL_CTX *ssl_context) {
+    SSL *ssl = SSL_new(ssl_context);
     if (ssl == NULL) {
         return NULL;
     }
-    if (server->on_connection != NULL) {
-        server->on_connection(server->context);
+    // BEV_OPT_CLOSE_ON_FREE also frees the SSL object with the bufferevent.
+    struct bufferevent *bufferevent =
+        bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+    if (bufferevent == NULL) {
+        SSL_free(ssl);
     }
-    return bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-}
-
-cevent_tls_server *cevent_tls_serve(struct evhttp *http, SSL_CTX *ssl_context, cevent_callback on_connection,
-                                    void *context) {
-    cevent_tls_server *server = calloc(1, sizeof(*server));
-    if (server == NULL) {
-        return NULL;
-    }
-    server->ssl_context = ssl_context;
-    server->on_connection = on_connection;
-    server->context = context;
-    evhttp_set_bevcb(http, cevent_tls_accept, server);
-    return server;
-}
-
-void cevent_tls_server_free(cevent_tls_server *server) {
-    free(server);
+    return bufferevent;
 }

@@ -61,9 +61,13 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = bootstrapLogging(level: configuration.log.level)
         let contactPolicy: ContactPolicy
         do {
-            contactPolicy = try await Application.makeContactPolicy(configuration.security)
+            contactPolicy = try await Application.makeContactPolicy(configuration, logger: logger)
         } catch {
-            printToStandardError("idv-bff: invalid configuration: jwt.jwks_file (JWT_JWKS_FILE): \(error)")
+            if error.isUnavailable {
+                printToStandardError("idv-bff: cannot start: \(error)")
+                throw ExitCode(69)  // EX_UNAVAILABLE: a restart may succeed once the identity provider answers
+            }
+            printToStandardError("idv-bff: invalid configuration: \(error)")
             throw ExitCode(78)
         }
         try await serve(logger: logger) {
@@ -77,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Starts the fake ClientLoop inside this process and returns where it listens.
-    private func startDemoUpstream(logger: Logger) throws -> GraphURL {
+    private func startDemoUpstream(logger: Logger) throws -> UpstreamURL {
         let fake = try FakeClientLoopService(
             options: .init(
                 host: "127.0.0.1", port: 0, tls: nil,
@@ -87,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger.withLabel("fake-clientloop")
         )
         try fake.start()
-        let url = GraphURL(scheme: .http, host: "127.0.0.1", port: fake.port, path: "/")
+        let url = UpstreamURL(scheme: .http, host: "127.0.0.1", port: fake.port, path: "/")
         logger.warning("DEMO MODE: tokens are FAKE, minted by a built-in fake ClientLoop; they open no real verification", metadata: [
             "graph_url": .string(url.description),
         ])
@@ -124,6 +128,9 @@ struct FakeClientLoopCommand: AsyncParsableCommand {
     @Option(name: .customLong("fail-rate"), help: "Fraction (0-1) of otherwise successful requests answered with 500.")
     var failRate = 0.0
 
+    @Option(name: .customLong("jwks-file"), help: "Serve this JWKS document at GET /jwks.json, re-read on every request.")
+    var jwksFile: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -143,7 +150,8 @@ struct FakeClientLoopCommand: AsyncParsableCommand {
         let logger = bootstrapLogging(level: Logger.Level(rawValue: logLevel) ?? .info)
         try await serve(logger: logger) {
             let tls = try tlsCertificate.map { try TLSServerContext(certificateFile: $0, keyFile: tlsKey ?? "") }
-            let behaviour = FakeClientLoopOptions(apiKey: apiKey, latencyMilliseconds: latencyMilliseconds, failRate: failRate)
+            let behaviour = FakeClientLoopOptions(
+                apiKey: apiKey, latencyMilliseconds: latencyMilliseconds, failRate: failRate, jwksFile: jwksFile)
             let fake = try FakeClientLoopService(
                 options: .init(host: host, port: port, tls: tls, behaviour: behaviour, handlesSignals: true),
                 logger: logger

@@ -52,28 +52,30 @@ extension ConfigurationTests {
     @Test func descriptionListsEverySetting() async throws {
         let configuration = try await Self.load()
         #expect(configuration.description == """
-            http.host                = 0.0.0.0
-            http.port                = 8080
-            http.threads             = 4
-            http.max_body_bytes      = 8192
-            clientloop.api_key       = <redacted>
-            clientloop.api_key_file  = (not set)
-            clientloop.org_id        = org-42
-            clientloop.env           = prod
-            clientloop.graph_url     = https://graph.clientloop.com/
-            clientloop.ca_file       = (not set)
-            clientloop.timeout_ms    = 10000
-            clientloop.pool_size     = 16
-            clientloop.max_in_flight = 64
-            cors.allowed_origins     = (same origin only)
-            cors.max_age_seconds     = 600
-            rate_limit.per_minute    = 30
-            rate_limit.burst         = 10
-            proxy.trusted_cidrs      = (not set)
-            contact.policy           = body
-            log.level                = info
-            shutdown.delay_seconds   = 0
-            shutdown.grace_seconds   = 10
+            http.host                    = 0.0.0.0
+            http.port                    = 8080
+            http.threads                 = 4
+            http.max_body_bytes          = 8192
+            http.max_connections         = 4096
+            http.request_timeout_seconds = 30
+            clientloop.api_key           = <redacted>
+            clientloop.api_key_file      = (not set)
+            clientloop.org_id            = org-42
+            clientloop.env               = prod
+            clientloop.graph_url         = https://graph.clientloop.com/
+            clientloop.ca_file           = (not set)
+            clientloop.timeout_ms        = 10000
+            clientloop.pool_size         = 16
+            clientloop.max_in_flight     = 64
+            cors.allowed_origins         = (same origin only)
+            cors.max_age_seconds         = 600
+            rate_limit.per_minute        = 30
+            rate_limit.burst             = 10
+            proxy.trusted_cidrs          = (not set)
+            contact.policy               = body
+            log.level                    = info
+            shutdown.delay_seconds       = 0
+            shutdown.grace_seconds       = 10
             """)
     }
 

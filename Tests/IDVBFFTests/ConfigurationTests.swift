@@ -218,6 +218,8 @@ extension ConfigurationTests {
             "HTTP_PORT": "0",
             "HTTP_THREADS": "7",
             "HTTP_MAX_BODY_BYTES": "1048576",
+            "HTTP_MAX_CONNECTIONS": "100",
+            "HTTP_REQUEST_TIMEOUT_SECONDS": "5",
             "CLIENTLOOP_API_KEY": Self.apiKey,
             "CLIENTLOOP_ORG_ID": "org-7",
             "CLIENTLOOP_ENV": "stage",
@@ -229,7 +231,8 @@ extension ConfigurationTests {
             "SHUTDOWN_GRACE_SECONDS": "3600",
         ])
 
-        #expect(configuration.http == HTTPSettings(host: "::1", port: 0, threads: 7, maxBodyBytes: 1_048_576))
+        #expect(configuration.http == HTTPSettings(
+            host: "::1", port: 0, threads: 7, maxBodyBytes: 1_048_576, maxConnections: 100, requestTimeoutSeconds: 5))
         #expect(configuration.clientLoop.orgId == "org-7")
         #expect(configuration.clientLoop.environment == .stage)
         #expect(configuration.clientLoop.graphURL.description == "http://127.0.0.1:9000/graphql")
@@ -320,11 +323,12 @@ extension ConfigurationTests {
 
     @Test func environmentVariableNamesAreTheDocumentedOnes() {
         #expect(SettingKey.allCases.map(\.environmentVariable) == [
-            "HTTP_HOST", "HTTP_PORT", "HTTP_THREADS", "HTTP_MAX_BODY_BYTES",
-            "CLIENTLOOP_API_KEY", "CLIENTLOOP_API_KEY_FILE", "CLIENTLOOP_ORG_ID", "CLIENTLOOP_ENV",
+            "HTTP_HOST", "HTTP_PORT", "HTTP_THREADS", "HTTP_MAX_BODY_BYTES", "HTTP_MAX_CONNECTIONS",
+            "HTTP_REQUEST_TIMEOUT_SECONDS", "CLIENTLOOP_API_KEY", "CLIENTLOOP_API_KEY_FILE", "CLIENTLOOP_ORG_ID", "CLIENTLOOP_ENV",
             "CLIENTLOOP_GRAPH_URL", "CLIENTLOOP_CA_FILE", "CLIENTLOOP_TIMEOUT_MS", "CLIENTLOOP_POOL_SIZE",
             "CORS_ALLOWED_ORIGINS", "CORS_MAX_AGE_SECONDS", "RATE_LIMIT_PER_MINUTE", "RATE_LIMIT_BURST",
-            "CLIENTLOOP_MAX_IN_FLIGHT", "PROXY_TRUSTED_CIDRS", "CONTACT_POLICY", "JWT_JWKS_FILE", "JWT_ISSUER",
+            "CLIENTLOOP_MAX_IN_FLIGHT", "PROXY_TRUSTED_CIDRS", "CONTACT_POLICY", "JWT_JWKS_FILE", "JWT_JWKS_URL",
+            "JWT_JWKS_REFRESH_SECONDS", "JWT_ISSUER",
             "JWT_AUDIENCE", "JWT_ALGORITHMS", "JWT_LEEWAY_SECONDS", "JWT_CONTACT_CLAIM", "JWT_ALLOW_NEW_CONTACTS",
             "LOG_LEVEL", "SHUTDOWN_DELAY_SECONDS", "SHUTDOWN_GRACE_SECONDS",
         ])

@@ -95,6 +95,9 @@ extension ConfigurationTests {
         ("HTTP_MAX_BODY_BYTES", "0", #"http.max_body_bytes (HTTP_MAX_BODY_BYTES): "0" is not a byte count (1-1048576)"#),
         ("HTTP_MAX_BODY_BYTES", "1048577", #"http.max_body_bytes (HTTP_MAX_BODY_BYTES): "1048577" is not a byte count (1-1048576)"#),
         ("HTTP_MAX_BODY_BYTES", "8k", #"http.max_body_bytes (HTTP_MAX_BODY_BYTES): "8k" is not a byte count (1-1048576)"#),
+        ("HTTP_MAX_CONNECTIONS", "0", #"http.max_connections (HTTP_MAX_CONNECTIONS): "0" is not a connection count (1-1000000)"#),
+        ("HTTP_REQUEST_TIMEOUT_SECONDS", "0", #"http.request_timeout_seconds (HTTP_REQUEST_TIMEOUT_SECONDS): "0" is not a number of seconds (1-600)"#),
+        ("HTTP_REQUEST_TIMEOUT_SECONDS", "1.5", #"http.request_timeout_seconds (HTTP_REQUEST_TIMEOUT_SECONDS): "1.5" is not a number of seconds (1-600)"#),
         ("CLIENTLOOP_TIMEOUT_MS", "99", #"clientloop.timeout_ms (CLIENTLOOP_TIMEOUT_MS): "99" is not a timeout in milliseconds (100-120000)"#),
         ("CLIENTLOOP_TIMEOUT_MS", "120001", #"clientloop.timeout_ms (CLIENTLOOP_TIMEOUT_MS): "120001" is not a timeout in milliseconds (100-120000)"#),
         ("CLIENTLOOP_TIMEOUT_MS", "10s", #"clientloop.timeout_ms (CLIENTLOOP_TIMEOUT_MS): "10s" is not a timeout in milliseconds (100-120000)"#),
@@ -139,9 +142,9 @@ extension ConfigurationTests {
     }
 
     @Test(arguments: [
-        ("graph.clientloop.com", "is not an absolute URL such as https://graph.clientloop.com/"),
-        ("/graphql", "is not an absolute URL such as https://graph.clientloop.com/"),
-        ("https://", "is not an absolute URL such as https://graph.clientloop.com/"),
+        ("graph.clientloop.com", "is not an absolute URL such as https://host.example/path"),
+        ("/graphql", "is not an absolute URL such as https://host.example/path"),
+        ("https://", "is not an absolute URL such as https://host.example/path"),
         ("ftp://graph.clientloop.com/", #"has the scheme "ftp"; use https"#),
         ("https://user:hunter2@graph.clientloop.com/", "must not contain a user name or password"),
         ("https://user@graph.clientloop.com/", "must not contain a user name or password"),

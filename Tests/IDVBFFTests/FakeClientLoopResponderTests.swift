@@ -212,3 +212,27 @@ enum FakeClientLoopFixture {
         return (first["message"].flatMap(string), first["extensions"]?["code"].flatMap(string))
     }
 }
+
+@Suite("Fake ClientLoop: JWKS")
+struct FakeClientLoopJWKSTests {
+    @Test func servesTheJWKSFileAsItIsNowAndCountsRequests() throws {
+        let directory = try ConfigurationTests.TemporaryDirectory()
+        let file = try directory.file("jwks.json", #"{"keys":[{"kid":"a"}]}"#)
+        var responder = FakeClientLoopResponder(options: .init(jwksFile: file))
+        let first = responder.answer(HTTPRequest(method: .get, path: "/jwks.json", headers: HTTPHeaders(), body: []))
+        #expect(first.response.status == 200)
+        #expect(String(decoding: first.response.body, as: UTF8.self) == #"{"keys":[{"kid":"a"}]}"#)
+
+        try #"{"keys":[{"kid":"b"}]}"#.write(toFile: file, atomically: true, encoding: .utf8)
+        let second = responder.answer(HTTPRequest(method: .get, path: "/jwks.json", headers: HTTPHeaders(), body: []))
+        #expect(String(decoding: second.response.body, as: UTF8.self) == #"{"keys":[{"kid":"b"}]}"#)
+        #expect(responder.stats.jwksRequests == 2)
+        #expect(responder.stats.requests == 0)
+    }
+
+    @Test func answers404WithoutAJWKSFile() {
+        var responder = FakeClientLoopResponder(options: .init())
+        let answer = responder.answer(HTTPRequest(method: .get, path: "/jwks.json", headers: HTTPHeaders(), body: []))
+        #expect(answer.response.status == 404)
+    }
+}

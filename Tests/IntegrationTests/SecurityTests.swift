@@ -108,11 +108,7 @@ struct SecurityTests {
     @Test("contact.policy jwt binds the contact to a verified token")
     func jwtPolicyBindsContact() async throws {
         let provider = try await IdentityProvider()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("idv-bff-jwks-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let jwksFile = directory.appendingPathComponent("jwks.json")
-        try provider.jwks.write(to: jwksFile, atomically: true, encoding: .utf8)
+        let jwksFile = try JWKSFile(provider.jwks)
 
         let fixture = try fixture([
             "CONTACT_POLICY": "jwt", "JWT_JWKS_FILE": jwksFile.path,
@@ -136,36 +132,5 @@ struct SecurityTests {
         let expired = try await provider.token(contactId: "contact_77", expiresIn: -600)
         #expect(try fixture.mint(headers: [("Authorization", "Bearer \(expired)")]).status == 401)
         #expect(!fixture.server.log.contains(token))
-    }
-}
-
-/// Plays the integrator's identity provider: an ES256 key published as a JWKS, and tokens signed with it.
-private struct IdentityProvider {
-    static let issuer = "https://id.example.com/"
-    static let audience = "idv-bff"
-    private static let keyID = "integration-ec-1"
-    private let keys = JWTKeyCollection()
-    let jwks: String
-
-    struct Claims: JWTPayload {
-        var iss: IssuerClaim
-        var aud: AudienceClaim
-        var exp: ExpirationClaim
-        var clientloop_contact_id: String
-
-        func verify(using algorithm: some JWTAlgorithm) throws {}
-    }
-
-    init() async throws {
-        let key = ES256PrivateKey()
-        await keys.add(ecdsa: key, kid: JWKIdentifier(string: Self.keyID))
-        let parameters = try #require(key.publicKey.parameters)
-        jwks = #"{"keys":[{"kty":"EC","crv":"P-256","alg":"ES256","use":"sig","kid":"\#(Self.keyID)","x":"\#(parameters.x)","y":"\#(parameters.y)"}]}"#
-    }
-
-    func token(contactId: String, expiresIn seconds: TimeInterval = 300) async throws -> String {
-        let claims = Claims(iss: .init(value: Self.issuer), aud: .init(value: [Self.audience]),
-                            exp: .init(value: Date().addingTimeInterval(seconds)), clientloop_contact_id: contactId)
-        return try await keys.sign(claims, kid: JWKIdentifier(string: Self.keyID))
     }
 }

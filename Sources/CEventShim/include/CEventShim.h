@@ -9,6 +9,7 @@
 struct event;
 struct event_base;
 struct evconnlistener;
+struct bufferevent;
 struct evhttp_connection;
 struct evhttp_request;
 struct evkeyval;
@@ -49,6 +50,9 @@ void cevent_event_activate(cevent_event *event);
 /// Schedules the event to fire once after `seconds`, replacing any earlier schedule.
 int cevent_event_schedule(cevent_event *event, double seconds);
 
+/// Takes the event off its loop without freeing it; it can be scheduled again.
+void cevent_event_cancel(cevent_event *event);
+
 /// Removes the event from its loop and frees it.
 void cevent_event_free(cevent_event *event);
 
@@ -58,6 +62,16 @@ const struct evkeyval *cevent_header_first(const struct evkeyvalq *headers);
 const struct evkeyval *cevent_header_next(const struct evkeyval *header);
 const char *cevent_header_name(const struct evkeyval *header);
 const char *cevent_header_value(const struct evkeyval *header);
+
+/// The evhttp connection serving `bufferevent`, once evhttp has set it up (after the bufferevent callback returned):
+/// evhttp registers its connection as the bufferevent's callback argument, and offers no other way to reach a
+/// connection that has not completed a request yet.
+struct evhttp_connection *cevent_served_connection(struct bufferevent *bufferevent);
+
+/// Makes evhttp drop the connection exactly as when its own read timeout fires: no answer, socket closed, the
+/// pending request freed. Only for connections evhttp has taken over and that are not waiting for a handler's
+/// answer.
+void cevent_connection_abort(struct bufferevent *bufferevent);
 
 /// The peer address of the request's connection as text, or NULL when the client has already gone.
 const char *cevent_request_peer(struct evhttp_request *request, uint16_t *port);

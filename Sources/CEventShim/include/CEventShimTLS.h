@@ -8,7 +8,7 @@
 #include "CEventShim.h"
 
 struct bufferevent;
-struct evhttp;
+struct event_base;
 typedef struct ssl_ctx_st SSL_CTX;
 
 /// A client context: TLS 1.2 or later, the system trust store plus `extra_ca_file` (may be NULL), peer
@@ -34,11 +34,8 @@ int cevent_tls_handshake_finished(struct bufferevent *bufferevent);
 /// the OpenSSL error queue entry libevent recorded. Returns 0 when there is nothing to report.
 int cevent_tls_describe_failure(struct bufferevent *bufferevent, char *description, size_t capacity);
 
-/// Serves TLS on every connection `http` accepts from now on; `on_connection(context)` runs for each one.
-/// Returns an opaque handle to free with `cevent_tls_server_free` after `http` is freed, or NULL.
-typedef struct cevent_tls_server cevent_tls_server;
-cevent_tls_server *cevent_tls_serve(struct evhttp *http, SSL_CTX *ssl_context, cevent_callback on_connection,
-                                    void *context);
-void cevent_tls_server_free(cevent_tls_server *server);
+/// A server-side bufferevent, not yet bound to a socket, that accepts a TLS session with `ssl_context`; evhttp sets
+/// its socket. NULL on failure.
+struct bufferevent *cevent_tls_server_bufferevent_new(struct event_base *base, SSL_CTX *ssl_context);
 
 #endif

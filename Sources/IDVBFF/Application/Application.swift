@@ -17,12 +17,9 @@ public final class Application {
         let lifecycle = self.lifecycle
         let settings = configuration.clientLoop
         // One TLS context for the process; every loop's connections are made from it.
-        let tls = settings.graphURL.usesTLS ? try TLSClientContext(extraCAFile: settings.caFile) : nil
-        let poolOptions = UpstreamPoolOptions(
-            url: settings.graphURL,
-            poolSize: settings.poolSize,
-            timeoutSeconds: Double(settings.timeoutMilliseconds) / 1000
-        )
+        let remoteJWKS = configuration.security.jwt?.keySource.remote
+        let tls = try Self.makeTLSContext(for: [settings.graphURL] + (remoteJWKS.map { [$0.url] } ?? []), caFile: settings.caFile)
+        let poolOptions = UpstreamPoolOptions(url: settings.graphURL, poolSize: settings.poolSize, timeoutSeconds: settings.timeoutSeconds)
         // Shared by every loop: a client's connections may land on any of them.
         let security = configuration.security
         let cors = CORSPolicy(security.cors)
@@ -42,12 +39,25 @@ public final class Application {
             let session = IDVSessionHandler(client: client, environment: settings.environment, contactPolicy: contactPolicy)
             let limited = RateLimitedHandler(limiter: limiter, resolver: clientAddresses, wrapped: session, forwardedForWarnings: forwardedForWarnings)
             IDVSessionRoutes.register(on: &router, handler: limited, cors: cors)
+            // One loop keeps the shared key store current for all of them.
+            if loop.index == 0, let remoteJWKS, case .jwt(let verifier) = contactPolicy {
+                let jwksPool = try UpstreamPool(
+                    options: UpstreamPoolOptions(url: remoteJWKS.url, poolSize: 1, timeoutSeconds: settings.timeoutSeconds),
+                    loop: loop, tls: tls, logger: logger)
+                let refresher = try JWKSRefresher(
+                    fetcher: JWKSFetcher(transport: jwksPool), store: verifier.keyStore,
+                    refreshSeconds: Double(remoteJWKS.refreshSeconds), loop: loop, logger: logger)
+                refresher.start()
+                loop.attach(refresher)
+            }
             return router
         }
     }
 
-    /// The contact policy the configuration asks for; for `jwt`, with its JWKS file loaded and checked.
-    public static func makeContactPolicy(_ security: SecuritySettings) async throws -> ContactPolicy {
+    /// The contact policy the configuration asks for; for `jwt`, with its JWKS loaded and checked: read from
+    /// `jwt.jwks_file`, or fetched from `jwt.jwks_url` over the verified HTTPS client before anything is served.
+    public static func makeContactPolicy(_ configuration: AppConfiguration, logger: Logger) async throws(ContactPolicySetupError) -> ContactPolicy {
+        let security = configuration.security
         switch security.contactPolicy {
         case .body:
             return .body
@@ -55,10 +65,38 @@ public final class Application {
             return .none
         case .jwt:
             guard let jwt = security.jwt else { return .none }
-            let document = try Array(Data(contentsOf: URL(fileURLWithPath: jwt.jwksFile)))
-            let keySet = try await JWKSKeySet.load(jwksJSON: document)
-            return .jwt(JWTContactVerifier(options: jwt.options, keyStore: JWKSKeyStore(keySet: keySet)))
+            let key: SettingKey
+            let document: [UInt8]
+            switch jwt.keySource {
+            case .file(let path):
+                key = .jwtJWKSFile
+                do {
+                    document = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+                } catch {
+                    throw ContactPolicySetupError(key: key, detail: "cannot read the file: \(error.localizedDescription)", isUnavailable: false)
+                }
+            case .url(let url, _):
+                key = .jwtJWKSURL
+                do {
+                    let tls = try makeTLSContext(for: [url], caFile: configuration.clientLoop.caFile)
+                    document = try JWKSFetcher.fetchAtStartup(
+                        url: url, tls: tls, timeoutSeconds: configuration.clientLoop.timeoutSeconds, logger: logger)
+                } catch {
+                    throw ContactPolicySetupError(key: key, detail: "cannot fetch the JWKS: \(error)", isUnavailable: true)
+                }
+            }
+            do {
+                let keySet = try await JWKSKeySet.load(jwksJSON: document)
+                return .jwt(JWTContactVerifier(options: jwt.options, keyStore: JWKSKeyStore(keySet: keySet)))
+            } catch {
+                throw ContactPolicySetupError(key: key, detail: error.description, isUnavailable: false)
+            }
         }
+    }
+
+    /// One TLS client context for every upstream URL that needs it, or `nil` when none does.
+    private static func makeTLSContext(for urls: [UpstreamURL], caFile: String?) throws -> TLSClientContext? {
+        urls.contains(where: \.usesTLS) ? try TLSClientContext(extraCAFile: caFile) : nil
     }
 
     /// Binds the listeners and starts the event loops.
@@ -85,6 +123,8 @@ extension HTTPServerOptions {
             port: configuration.http.port,
             threads: configuration.http.threads,
             maxBodyBytes: configuration.http.maxBodyBytes,
+            requestTimeoutSeconds: Double(configuration.http.requestTimeoutSeconds),
+            maxConnections: configuration.http.maxConnections,
             shutdownDelaySeconds: configuration.shutdown.delaySeconds,
             shutdownGraceSeconds: configuration.shutdown.graceSeconds
         )

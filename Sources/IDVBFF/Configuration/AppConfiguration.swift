@@ -43,8 +43,7 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
 
     private var jwtLines: [(SettingKey, String)] {
         guard let jwt = security.jwt else { return [] }
-        return [
-            (.jwtJWKSFile, jwt.jwksFile),
+        return jwksLines(jwt.keySource) + [
             (.jwtIssuer, jwt.options.issuer),
             (.jwtAudience, jwt.options.audience),
             (.jwtAlgorithms, jwt.options.algorithms.joined(separator: ",")),
@@ -52,6 +51,15 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
             (.jwtContactClaim, jwt.options.contactClaim),
             (.jwtAllowNewContacts, String(jwt.options.allowNewContacts)),
         ]
+    }
+
+    private func jwksLines(_ source: JWKSSource) -> [(SettingKey, String)] {
+        switch source {
+        case .file(let path):
+            [(.jwtJWKSFile, path)]
+        case .url(let url, let refreshSeconds):
+            [(.jwtJWKSURL, url.description), (.jwtJWKSRefreshSeconds, String(refreshSeconds))]
+        }
     }
 
     /// One `key = value` line per setting, secrets redacted, as printed by `--check-config`.
@@ -62,6 +70,8 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
             (.httpPort, String(http.port)),
             (.httpThreads, String(http.threads)),
             (.httpMaxBodyBytes, String(http.maxBodyBytes)),
+            (.httpMaxConnections, String(http.maxConnections)),
+            (.httpRequestTimeoutSeconds, String(http.requestTimeoutSeconds)),
             (.clientLoopAPIKey, clientLoop.apiKey.description),
             (.clientLoopAPIKeyFile, clientLoop.apiKeyFile ?? notSet),
             (.clientLoopOrgID, clientLoop.orgId),

@@ -6,7 +6,7 @@ public enum ClientLoopEnvironment: String, Sendable, Equatable, CaseIterable {
     case stage
 
     /// The GraphQL endpoint used when none is set, if the environment has a well-known one.
-    public var defaultGraphURL: GraphURL? {
+    public var defaultGraphURL: UpstreamURL? {
         switch self {
         case .prod: .clientLoopProduction
         case .stage: nil

@@ -6,7 +6,7 @@ extension ClientLoopSettings {
     public static let demoOrgID = "demo-org"
 
     /// Where demo requests go until the fake's port is known: the in-process fake on loopback, plain HTTP.
-    public static let demoGraphURL = GraphURL(scheme: .http, host: "127.0.0.1", port: 0, path: "/")
+    public static let demoGraphURL = UpstreamURL(scheme: .http, host: "127.0.0.1", port: 0, path: "/")
 
     /// Settings for demo mode: the fake's key and URL; a configured graph URL is a problem, since tokens minted
     /// in demo mode are fake and must never be confused with real ones.

@@ -110,7 +110,7 @@ extension ClientLoopSettings {
         _ raw: RawSettings,
         environment: ClientLoopEnvironment?,
         problems: inout [ConfigurationProblem]
-    ) -> GraphURL? {
+    ) -> UpstreamURL? {
         guard let text = raw[.clientLoopGraphURL] else {
             guard let environment else {
                 // The environment is already reported; which endpoint it lacks is moot.
@@ -128,7 +128,7 @@ extension ClientLoopSettings {
             return nil
         }
         do {
-            return try GraphURL(validating: text)
+            return try UpstreamURL(validating: text)
         } catch {
             problems.append(ConfigurationProblem(.clientLoopGraphURL, error.description))
             return nil

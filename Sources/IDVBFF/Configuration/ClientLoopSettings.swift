@@ -14,7 +14,7 @@ public struct ClientLoopSettings: Sendable, Equatable {
     public var environment: ClientLoopEnvironment
 
     /// The GraphQL endpoint (`clientloop.graph_url`, `CLIENTLOOP_GRAPH_URL`).
-    public var graphURL: GraphURL
+    public var graphURL: UpstreamURL
 
     /// An extra PEM bundle of CA certificates trusted for the upstream
     /// (`clientloop.ca_file`, `CLIENTLOOP_CA_FILE`), checked to be readable.
@@ -22,6 +22,9 @@ public struct ClientLoopSettings: Sendable, Equatable {
 
     /// How long to wait for the upstream, in milliseconds (`clientloop.timeout_ms`, `CLIENTLOOP_TIMEOUT_MS`).
     public var timeoutMilliseconds: Int
+
+    /// ``timeoutMilliseconds`` in seconds, as the upstream client takes it.
+    public var timeoutSeconds: Double { Double(timeoutMilliseconds) / 1000 }
 
     /// Upstream keep-alive connections per event-loop thread (`clientloop.pool_size`, `CLIENTLOOP_POOL_SIZE`).
     public var poolSize: Int
@@ -53,7 +56,7 @@ public struct ClientLoopSettings: Sendable, Equatable {
         apiKeyFile: String? = nil,
         orgId: String,
         environment: ClientLoopEnvironment = .prod,
-        graphURL: GraphURL = .clientLoopProduction,
+        graphURL: UpstreamURL = .clientLoopProduction,
         caFile: String? = nil,
         timeoutMilliseconds: Int = ClientLoopSettings.defaultTimeoutMilliseconds,
         poolSize: Int = ClientLoopSettings.defaultPoolSize

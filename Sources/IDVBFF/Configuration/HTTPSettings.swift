@@ -12,6 +12,14 @@ public struct HTTPSettings: Sendable, Equatable {
     /// The largest request body accepted, in bytes (`http.max_body_bytes`, `HTTP_MAX_BODY_BYTES`).
     public var maxBodyBytes: Int
 
+    /// The most client connections open at once, across all threads (`http.max_connections`,
+    /// `HTTP_MAX_CONNECTIONS`); more are closed as soon as they are accepted.
+    public var maxConnections: Int
+
+    /// The time a client has to send a whole request, head and body, from the connection opening or the previous
+    /// response (`http.request_timeout_seconds`, `HTTP_REQUEST_TIMEOUT_SECONDS`).
+    public var requestTimeoutSeconds: Int
+
     /// The address listened on when none is set: every IPv4 interface.
     public static let defaultHost = "0.0.0.0"
 
@@ -30,22 +38,40 @@ public struct HTTPSettings: Sendable, Equatable {
     /// The request body limits accepted: at least a byte, at most 1 MiB.
     public static let maxBodyBytesRange = 1...(1 << 20)
 
+    /// The connection cap when none is set.
+    public static let defaultMaxConnections = 4096
+
+    /// The connection caps accepted.
+    public static let maxConnectionsRange = 1...1_000_000
+
+    /// The request deadline when none is set.
+    public static let defaultRequestTimeoutSeconds = 30
+
+    /// The request deadlines accepted, in seconds.
+    public static let requestTimeoutSecondsRange = 1...600
+
     /// Creates HTTP settings.
     /// - Parameters:
     ///   - host: The address to listen on.
     ///   - port: The port to listen on; `0` for an ephemeral port.
     ///   - threads: The number of event-loop threads.
     ///   - maxBodyBytes: The largest request body accepted, in bytes.
+    ///   - maxConnections: The most client connections open at once.
+    ///   - requestTimeoutSeconds: The time a client has to send a whole request.
     public init(
         host: String = HTTPSettings.defaultHost,
         port: Int = HTTPSettings.defaultPort,
         threads: Int,
-        maxBodyBytes: Int = HTTPSettings.defaultMaxBodyBytes
+        maxBodyBytes: Int = HTTPSettings.defaultMaxBodyBytes,
+        maxConnections: Int = HTTPSettings.defaultMaxConnections,
+        requestTimeoutSeconds: Int = HTTPSettings.defaultRequestTimeoutSeconds
     ) {
         self.host = host
         self.port = port
         self.threads = threads
         self.maxBodyBytes = maxBodyBytes
+        self.maxConnections = maxConnections
+        self.requestTimeoutSeconds = requestTimeoutSeconds
     }
 
     /// The thread count used when none is set: one per processor, within ``threadRange``.
@@ -82,10 +108,26 @@ extension HTTPSettings {
             expecting: "a byte count",
             problems: &problems
         )
-        guard let host, let port, let threads, let maxBodyBytes else {
+        let maxConnections = raw.wholeNumber(
+            .httpMaxConnections,
+            in: Self.maxConnectionsRange,
+            default: Self.defaultMaxConnections,
+            expecting: "a connection count",
+            problems: &problems
+        )
+        let requestTimeoutSeconds = raw.wholeNumber(
+            .httpRequestTimeoutSeconds,
+            in: Self.requestTimeoutSecondsRange,
+            default: Self.defaultRequestTimeoutSeconds,
+            expecting: "a number of seconds",
+            problems: &problems
+        )
+        guard let host, let port, let threads, let maxBodyBytes, let maxConnections, let requestTimeoutSeconds else {
             return nil
         }
-        self.init(host: host, port: port, threads: threads, maxBodyBytes: maxBodyBytes)
+        self.init(
+            host: host, port: port, threads: threads, maxBodyBytes: maxBodyBytes,
+            maxConnections: maxConnections, requestTimeoutSeconds: requestTimeoutSeconds)
     }
 
     private static func validatedHost(_ raw: RawSettings, problems: inout [ConfigurationProblem]) -> String? {

@@ -63,14 +63,35 @@ extension SecuritySettings {
             options.algorithms = list(algorithms)
         }
         problems += options.problems
-        guard let jwksFile = raw[.jwtJWKSFile] else {
-            problems.append(ConfigurationProblem(.jwtJWKSFile, "is required when contact.policy is jwt"))
+        guard let keySource = validatedKeySource(raw, problems: &problems) else { return nil }
+        return JWTSettings(options: options, keySource: keySource)
+    }
+
+    private static func validatedKeySource(_ raw: RawSettings, problems: inout [ConfigurationProblem]) -> JWKSSource? {
+        let refreshSeconds = raw.wholeNumber(.jwtJWKSRefreshSeconds, in: JWKSSource.refreshSecondsRange,
+                                             default: JWKSSource.defaultRefreshSeconds, expecting: "a number of seconds", problems: &problems)
+        switch (raw[.jwtJWKSFile], raw[.jwtJWKSURL]) {
+        case (nil, nil):
+            problems.append(ConfigurationProblem(.jwtJWKSFile, "or \(SettingKey.jwtJWKSURL.reference) is required when contact.policy is jwt"))
             return nil
+        case (.some, .some):
+            problems.append(ConfigurationProblem(.jwtJWKSFile, "and \(SettingKey.jwtJWKSURL.reference) are both set; set only one"))
+            return nil
+        case (let file?, nil):
+            if let failure = LocalFile.problem(readingFileAt: file) {
+                problems.append(ConfigurationProblem(.jwtJWKSFile, failure.message(for: file)))
+            }
+            return .file(file)
+        case (nil, let text?):
+            do {
+                let url = try UpstreamURL(validating: text)
+                guard let refreshSeconds else { return nil }
+                return .url(url, refreshSeconds: refreshSeconds)
+            } catch {
+                problems.append(ConfigurationProblem(.jwtJWKSURL, error.description))
+                return nil
+            }
         }
-        if let failure = LocalFile.problem(readingFileAt: jwksFile) {
-            problems.append(ConfigurationProblem(.jwtJWKSFile, failure.message(for: jwksFile)))
-        }
-        return JWTSettings(options: options, jwksFile: jwksFile)
     }
 
     /// A comma-separated setting as its non-empty, trimmed entries.

@@ -48,11 +48,30 @@ public enum ContactPolicyKind: String, Sendable, Equatable, CaseIterable {
 /// `jwt.*`: the checks and the key set for `contact.policy: jwt`.
 public struct JWTSettings: Sendable, Equatable {
     public var options: JWTOptions
-    /// A JWKS document on disk (`jwt.jwks_file`), loaded at start-up.
-    public var jwksFile: String
+    /// Where the identity provider's public keys come from.
+    public var keySource: JWKSSource
 
-    public init(options: JWTOptions, jwksFile: String) {
+    public init(options: JWTOptions, keySource: JWKSSource) {
         self.options = options
-        self.jwksFile = jwksFile
+        self.keySource = keySource
     }
+}
+
+/// Where the identity provider's public keys (a JWKS document) come from.
+public enum JWKSSource: Sendable, Equatable {
+    /// A file (`jwt.jwks_file`), loaded at start-up; changing keys means restarting.
+    case file(String)
+    /// A URL (`jwt.jwks_url`) fetched at start-up over the verified HTTPS client, then again every `refreshSeconds`
+    /// (`jwt.jwks_refresh_seconds`) and, at most once a minute, when a token names an unknown `kid`.
+    case url(UpstreamURL, refreshSeconds: Int)
+
+    /// The URL and refresh interval, when the keys come from a URL.
+    public var remote: (url: UpstreamURL, refreshSeconds: Int)? {
+        if case .url(let url, let refreshSeconds) = self { (url, refreshSeconds) } else { nil }
+    }
+
+    /// The default time between two scheduled fetches of a JWKS URL.
+    public static let defaultRefreshSeconds = 300
+    /// The times between scheduled fetches accepted.
+    public static let refreshSecondsRange = 10...86_400
 }

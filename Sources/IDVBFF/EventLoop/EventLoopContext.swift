@@ -7,6 +7,7 @@ public final class EventLoopContext {
     public let index: Int
     let base: EventBase
     private var timers: [ObjectIdentifier: LoopTimer] = [:]
+    private var services: [AnyObject] = []
 
     init(index: Int, base: EventBase) {
         self.index = index
@@ -26,9 +27,15 @@ public final class EventLoopContext {
         timers[ObjectIdentifier(timer)] = nil
     }
 
-    /// Drops pending timers; the loop calls this before freeing its base.
-    func cancelAllTimers() {
+    /// Keeps a per-loop service (one that is not a route handler) alive for as long as the loop.
+    func attach(_ service: AnyObject) {
+        services.append(service)
+    }
+
+    /// Drops pending timers and attached services; the loop calls this before freeing its base.
+    func detachAll() {
         timers.removeAll()
+        services.removeAll()
     }
 }
 

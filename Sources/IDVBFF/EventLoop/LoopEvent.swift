@@ -33,6 +33,11 @@ final class LoopEvent {
         _ = cevent_event_schedule(handle, max(0, seconds))
     }
 
+    /// Takes back a schedule that has not fired yet; the event can be scheduled again.
+    func cancel() {
+        cevent_event_cancel(handle)
+    }
+
     /// Fires the event on its loop's next turn.
     func activate() {
         cevent_event_activate(handle)

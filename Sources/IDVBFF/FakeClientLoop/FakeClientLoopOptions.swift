@@ -6,16 +6,21 @@ public struct FakeClientLoopOptions: Sendable, Equatable {
     public var latencyMilliseconds: Int
     /// The share of otherwise successful requests answered with a 500 instead, from 0 to 1 (`--fail-rate`).
     public var failRate: Double
+    /// A JWKS document to serve at ``FakeClientLoopResponder/jwksPath`` (`--jwks-file`), read afresh for every request
+    /// so that tests can rotate keys; `nil` serves none.
+    public var jwksFile: String?
 
     /// Creates options.
     /// - Parameters:
     ///   - apiKey: The required bearer key, or `nil` for none.
     ///   - latencyMilliseconds: The delay before each GraphQL answer.
     ///   - failRate: The probability of a simulated 500 for a request that would otherwise succeed.
-    public init(apiKey: String? = nil, latencyMilliseconds: Int = 0, failRate: Double = 0) {
+    ///   - jwksFile: A JWKS document to serve, or `nil`.
+    public init(apiKey: String? = nil, latencyMilliseconds: Int = 0, failRate: Double = 0, jwksFile: String? = nil) {
         self.apiKey = apiKey
         self.latencyMilliseconds = latencyMilliseconds
         self.failRate = failRate
+        self.jwksFile = jwksFile
     }
 
     /// What is wrong with these options, one sentence per problem naming its flag; empty when they are usable.

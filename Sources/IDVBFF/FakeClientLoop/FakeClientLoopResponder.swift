@@ -6,12 +6,14 @@ public import Foundation
 /// order a GraphQL-over-HTTP server checks them (method, credentials, media types, idv-bff's headers, body,
 /// document, variables); then the contact id may pick a ``FakeClientLoopTrigger``; then `--fail-rate` may turn a
 /// success into a 500. Every GraphQL answer waits `latencyMilliseconds`. `GET /__stats` bypasses all of that and
-/// answers ``FakeClientLoopStats`` at once.
+/// answers ``FakeClientLoopStats`` at once; `GET /jwks.json` serves the `--jwks-file` document.
 ///
 /// Each event loop owns one responder, so its counters need no lock.
 public struct FakeClientLoopResponder: Sendable {
     /// The path of the stats endpoint.
     public static let statsPath = "/__stats"
+    /// Where the `--jwks-file` document is served, standing in for an identity provider's JWKS URL.
+    public static let jwksPath = "/jwks.json"
 
     /// What the endpoint has seen so far.
     public private(set) var stats = FakeClientLoopStats()
@@ -47,6 +49,10 @@ public struct FakeClientLoopResponder: Sendable {
         if (request.method == .get || request.method == .head) && request.path == Self.statsPath {
             return .respond(statsResponse(extra: extraStats), afterMilliseconds: 0)
         }
+        if request.method == .get && request.path == Self.jwksPath {
+            stats.jwksRequests += 1
+            return .respond(jwksResponse(), afterMilliseconds: 0)
+        }
         stats.requests += 1
         stats.lastRequestId = request.headers[RequestID.headerName]
         stats.lastOrgId = nil
@@ -63,6 +69,14 @@ public struct FakeClientLoopResponder: Sendable {
     /// The stats as JSON, with `extra` counters merged in (see ``FakeClientLoopStats/json(extra:)``).
     public func statsJSON(extra: [String: Int] = [:]) -> [UInt8] {
         stats.json(extra: extra)
+    }
+
+    /// The `GET /jwks.json` answer: the `--jwks-file` document as it is on disk now, or 404.
+    private func jwksResponse() -> HTTPResponse {
+        guard let path = options.jwksFile, let document = FileManager.default.contents(atPath: path) else {
+            return .json(status: 404, body: Array(#"{"error":"no JWKS is served here"}"#.utf8))
+        }
+        return .json(status: 200, body: Array(document))
     }
 
     /// The `GET /__stats` answer: 200 with ``statsJSON(extra:)``.

@@ -6,6 +6,8 @@ public struct FakeClientLoopStats: Sendable, Equatable {
     public var successes = 0
     /// Every other request: rejections, errors, triggered misbehaviour and `--fail-rate` failures.
     public var failures = 0
+    /// `GET /jwks.json` requests answered (not counted in ``requests``).
+    public var jwksRequests = 0
     /// The `contactId` of the most recent request; `nil` when it had none or its input was not readable.
     public var lastContactId: String?
     /// The `orgId` of the most recent request; `nil` when its input was not readable.
@@ -26,6 +28,7 @@ public struct FakeClientLoopStats: Sendable, Equatable {
             "requests": .number(Double(requests)),
             "successes": .number(Double(successes)),
             "failures": .number(Double(failures)),
+            "jwksRequests": .number(Double(jwksRequests)),
             "lastContactId": lastContactId.map(FakeJSON.string) ?? .null,
             "lastOrgId": lastOrgId.map(FakeJSON.string) ?? .null,
             "lastRequestId": lastRequestId.map(FakeJSON.string) ?? .null,

@@ -6,18 +6,7 @@
 /// more than a bare origin, is rejected with a ``Rejection``.
 public struct CORSOrigin: Sendable, Hashable, CustomStringConvertible {
     /// The schemes an origin may have.
-    public enum Scheme: String, Sendable, Hashable {
-        case http
-        case https
-
-        /// The port implied when the origin names none.
-        public var defaultPort: Int {
-            switch self {
-            case .http: 80
-            case .https: 443
-            }
-        }
-    }
+    public typealias Scheme = WebScheme
 
     /// `http` or `https`.
     public let scheme: Scheme

@@ -28,22 +28,28 @@ final class HTTPServerLoop: @unchecked Sendable {
     private var connectionsWriting = Set<UInt>()
     /// Connections a truncated response will drop, with the timer that drops them.
     private var connectionsToDrop: [UInt: LoopTimer] = [:]
-    private var tlsServer: OpaquePointer?
+    /// Open client connections by their evhttp connection.
+    private var connections: [UInt: ServedConnection] = [:]
+    /// Connections accepted in this loop turn, which evhttp has not finished setting up yet.
+    private var acceptedConnections: [ServedConnection] = []
+    private let admission: ConnectionAdmission
     private var isStopping = false
     private var isFinished = false
 
     private var stopEvent: LoopEvent!
     private var finishEvent: LoopEvent!
     private var graceTimer: LoopEvent!
+    private var setUpEvent: LoopEvent!
 
     /// Creates the loop, its routes (`makeRouter` may attach per-loop services to it) and binds its listener.
     init(
-        index: Int, options: HTTPServerOptions, port: Int, lifecycle: Lifecycle, logger: Logger,
+        index: Int, options: HTTPServerOptions, port: Int, admission: ConnectionAdmission, lifecycle: Lifecycle, logger: Logger,
         makeRouter: (EventLoopContext) throws -> Router
     ) throws {
         self.index = index
         self.options = options
         self.lifecycle = lifecycle
+        self.admission = admission
         self.logger = logger
         base = try EventBase()
         loopContext = EventLoopContext(index: index, base: base)
@@ -60,16 +66,11 @@ final class HTTPServerLoop: @unchecked Sendable {
         self.port = Int(cevent_listener_port(listener))
         boundSocket = evhttp_bind_listener(http, listener)
         configure(http)
-        if let tls = options.tls {
-            tlsServer = cevent_tls_serve(http, tls.pointer, { context in
-                guard let context else { return }
-                Unmanaged<TLSServerContext>.fromOpaque(context).takeUnretainedValue().connectionAccepted()
-            }, Unmanaged.passUnretained(tls).toOpaque())
-        }
 
         stopEvent = try LoopEvent.user(on: base.pointer) { [unowned self] in beginStopping() }
         finishEvent = try LoopEvent.user(on: base.pointer) { [unowned self] in finish() }
         graceTimer = try LoopEvent.user(on: base.pointer) { [unowned self] in graceExpired() }
+        setUpEvent = try LoopEvent.user(on: base.pointer) { [unowned self] in setUpAcceptedConnections() }
     }
 
     private func configure(_ http: OpaquePointer) {
@@ -84,6 +85,10 @@ final class HTTPServerLoop: @unchecked Sendable {
             | EVHTTP_REQ_TRACE.rawValue | EVHTTP_REQ_CONNECT.rawValue | EVHTTP_REQ_PATCH.rawValue
         evhttp_set_allowed_methods(http, UInt16(allMethods))
         evhttp_set_default_content_type(http, "application/json")
+        evhttp_set_bevcb(http, { base, context in
+            guard let base, let context else { return nil }
+            return Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().connectionOpened(base: base)
+        }, context)
         evhttp_set_gencb(http, { request, context in
             guard let request, let context else { return }
             Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().receive(request)
@@ -104,9 +109,68 @@ final class HTTPServerLoop: @unchecked Sendable {
         stopEvent.waker.wake()
     }
 
+    // MARK: Connections
+
+    /// evhttp accepted a socket and asks for the bufferevent to serve it with.
+    private func connectionOpened(base: OpaquePointer) -> OpaquePointer? {
+        let bufferevent: OpaquePointer?
+        if let tls = options.tls {
+            tls.connectionAccepted()
+            bufferevent = cevent_tls_server_bufferevent_new(base, tls.pointer)
+        } else {
+            bufferevent = bufferevent_socket_new(base, -1, Int32(BEV_OPT_CLOSE_ON_FREE.rawValue))
+        }
+        guard let bufferevent else { return nil }  // out of memory: evhttp falls back to a bufferevent of its own
+        acceptedConnections.append(ServedConnection(
+            bufferevent: bufferevent, permit: admission.limit.tryAcquirePermit(),
+            requestTimeoutSeconds: options.requestTimeoutSeconds, base: base))
+        // evhttp creates the connection only after this returns. An activated event runs later in this same loop
+        // turn, after the accept callback and before any read on the new socket.
+        setUpEvent.activate()
+        return bufferevent
+    }
+
+    private func setUpAcceptedConnections() {
+        let accepted = acceptedConnections
+        acceptedConnections.removeAll()
+        for connection in accepted {
+            guard let evhttpConnection = cevent_served_connection(connection.bufferevent) else { continue }
+            connections[Self.key(evhttpConnection)] = connection
+            watchClose(of: evhttpConnection)
+            if connection.isRefused {
+                refuse(connection)
+            } else {
+                connection.awaitRequest()
+            }
+        }
+    }
+
+    private func refuse(_ connection: ServedConnection) {
+        if admission.refusalWarnings.shouldWarn() {
+            logger.warning("refusing connections: http.max_connections (HTTP_MAX_CONNECTIONS) reached", metadata: [
+                "max_connections": .stringConvertible(admission.limit.maximum),
+            ])
+        }
+        connection.abort()
+    }
+
+    private func servedConnection(of request: OpaquePointer) -> ServedConnection? {
+        evhttp_request_get_connection(request).flatMap { connections[Self.key($0)] }
+    }
+
+    /// Forgets every connection before evhttp frees them, so that nothing calls back into a finished loop.
+    private func forgetConnections() {
+        for connection in connections.values {
+            connection.closed()
+        }
+        connections.removeAll()
+        acceptedConnections.removeAll()
+    }
+
     // MARK: Requests
 
     private func receive(_ request: OpaquePointer) {
+        servedConnection(of: request)?.requestReceived()
         let started = ContinuousClock.now
         let parsed = HTTPRequest(libevent: request)
         let requestID = RequestID.resolve(parsed.headers[RequestID.headerName], generator: &requestIDs)
@@ -185,8 +249,8 @@ final class HTTPServerLoop: @unchecked Sendable {
         }
     }
 
-    private static func key(_ connection: OpaquePointer) -> UInt {
-        UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection)))
+    private static func key(_ pointer: OpaquePointer) -> UInt {
+        UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(pointer)))
     }
 
     /// Remembers that a response is being written until libevent reports it done or the connection closes.
@@ -194,13 +258,26 @@ final class HTTPServerLoop: @unchecked Sendable {
         guard let connection = evhttp_request_get_connection(request) else { return }  // the client already left
         connectionsWriting.insert(Self.key(connection))
         evhttp_request_set_on_complete_cb(request, { request, context in
-            guard let request, let context, let connection = evhttp_request_get_connection(request) else { return }
-            Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().writeEnded(on: connection)
+            guard let request, let context else { return }
+            Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().responseWritten(for: request)
         }, context)
+        watchClose(of: connection)
+    }
+
+    /// Has evhttp report the connection's close, which it does before freeing it.
+    private func watchClose(of connection: OpaquePointer) {
         evhttp_connection_set_closecb(connection, { connection, context in
             guard let connection, let context else { return }
             Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().connectionClosed(connection)
         }, context)
+    }
+
+    private func responseWritten(for request: OpaquePointer) {
+        // Keep-alive: the deadline for the next request starts now.
+        servedConnection(of: request)?.awaitRequest()
+        if let connection = evhttp_request_get_connection(request) {
+            writeEnded(on: connection)
+        }
     }
 
     private func writeEnded(on connection: OpaquePointer) {
@@ -209,6 +286,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     }
 
     private func connectionClosed(_ connection: OpaquePointer) {
+        connections.removeValue(forKey: Self.key(connection))?.closed()
         connectionsToDrop.removeValue(forKey: Self.key(connection))?.cancel()
         writeEnded(on: connection)
     }
@@ -245,6 +323,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     private func finish() {
         guard !isFinished else { return }
         isFinished = true
+        forgetConnections()
         if let http {
             evhttp_free(http)  // closes idle keep-alive connections
             self.http = nil
@@ -258,12 +337,13 @@ final class HTTPServerLoop: @unchecked Sendable {
         stopEvent = nil
         finishEvent = nil
         graceTimer = nil
-        loopContext.cancelAllTimers()
+        setUpEvent = nil
+        forgetConnections()
+        loopContext.detachAll()
         router = Router()
         if let http {
             evhttp_free(http)
         }
-        cevent_tls_server_free(tlsServer)
     }
 }
 

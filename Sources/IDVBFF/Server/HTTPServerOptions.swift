@@ -12,6 +12,11 @@ public struct HTTPServerOptions: Sendable {
     public var maxHeaderBytes: Int
     /// Per-connection read/write inactivity timeout: slow clients are cut off after it.
     public var ioTimeoutSeconds: Double
+    /// Time a client has to send a whole request, head and body, counted from the connection opening or the
+    /// previous response: clients trickling bytes are cut off at it.
+    public var requestTimeoutSeconds: Double
+    /// Open client connections allowed across all loops; connections beyond it are closed unread.
+    public var maxConnections: Int
     /// Listen backlog for each loop's socket.
     public var backlog: Int
     /// How long readiness fails before listeners close, so load balancers stop routing here first.
@@ -30,6 +35,8 @@ public struct HTTPServerOptions: Sendable {
         maxBodyBytes: Int = 8192,
         maxHeaderBytes: Int = 16384,
         ioTimeoutSeconds: Double = 15,
+        requestTimeoutSeconds: Double = 30,
+        maxConnections: Int = 4096,
         backlog: Int = 1024,
         shutdownDelaySeconds: Double = 0,
         shutdownGraceSeconds: Double = 10,
@@ -42,6 +49,8 @@ public struct HTTPServerOptions: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.maxHeaderBytes = maxHeaderBytes
         self.ioTimeoutSeconds = ioTimeoutSeconds
+        self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.maxConnections = maxConnections
         self.backlog = backlog
         self.shutdownDelaySeconds = shutdownDelaySeconds
         self.shutdownGraceSeconds = shutdownGraceSeconds

@@ -51,8 +51,11 @@ public final class Server {
         loopEndedEvent = try LoopEvent.user(on: controlBase.pointer) { [unowned self] in loopEnded() }
 
         var port = options.port
+        let admission = ConnectionAdmission(maximumConnections: options.maxConnections)
         for index in 0..<options.threads {
-            let loop = try HTTPServerLoop(index: index, options: options, port: port, lifecycle: lifecycle, logger: logger, makeRouter: makeRouter)
+            let loop = try HTTPServerLoop(
+                index: index, options: options, port: port, admission: admission, lifecycle: lifecycle, logger: logger,
+                makeRouter: makeRouter)
             port = loop.port  // an ephemeral port chosen by the first bind is shared by the others
             loops.append(loop)
         }

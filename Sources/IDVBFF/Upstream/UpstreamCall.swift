@@ -28,7 +28,7 @@ final class UpstreamCall {
     }
 
     /// Hands the request to libevent; false if libevent refused it at once.
-    func send(method: evhttp_cmd_type, url: GraphURL) -> Bool {
+    func send(method: evhttp_cmd_type, url: UpstreamURL) -> Bool {
         let context = Unmanaged.passUnretained(self).toOpaque()
         guard let request = evhttp_request_new({ request, context in
             guard let context else { return }

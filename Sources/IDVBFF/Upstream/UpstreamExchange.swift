@@ -1,11 +1,14 @@
 /// A request to the upstream, built by Swift and sent by the pool.
 public struct UpstreamRequest: Sendable {
+    /// `POST` for GraphQL, `GET` for a JWKS document.
+    public var method: HTTPMethod
     /// Header fields besides `Host` and `Content-Length`, which the pool sets.
     public var headers: HTTPHeaders
-    /// The POST body.
+    /// The body; empty for a `GET`.
     public var body: [UInt8]
 
-    public init(headers: HTTPHeaders, body: [UInt8]) {
+    public init(method: HTTPMethod = .post, headers: HTTPHeaders, body: [UInt8] = []) {
+        self.method = method
         self.headers = headers
         self.body = body
     }

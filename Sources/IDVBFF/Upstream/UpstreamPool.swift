@@ -78,7 +78,7 @@ public final class UpstreamPool: UpstreamTransport {
         connection.disableNagle()
         exchange.attempts += 1
         let call = UpstreamCall(exchange: exchange, connection: connection, pool: self)
-        guard call.send(method: EVHTTP_REQ_POST, url: options.url) else {
+        guard call.send(method: exchange.request.method.libeventCommand, url: options.url) else {
             connection.isBusy = false
             retire(connection)
             exchange.finish(.failure(.unavailable("could not start the upstream request")))

@@ -1,7 +1,7 @@
 /// How a loop's upstream pool connects and how much it holds.
 public struct UpstreamPoolOptions: Sendable {
     /// Where requests go.
-    public var url: GraphURL
+    public var url: UpstreamURL
     /// Connections per event loop, each carrying one request at a time.
     public var poolSize: Int
     /// Requests allowed to wait for a connection per loop; beyond it they fail at once as busy.
@@ -11,7 +11,7 @@ public struct UpstreamPoolOptions: Sendable {
     /// Largest response body accepted.
     public var maxResponseBytes: Int
 
-    public init(url: GraphURL, poolSize: Int = 16, queueLimit: Int = 1024, timeoutSeconds: Double = 10, maxResponseBytes: Int = 1 << 20) {
+    public init(url: UpstreamURL, poolSize: Int = 16, queueLimit: Int = 1024, timeoutSeconds: Double = 10, maxResponseBytes: Int = 1 << 20) {
         self.url = url
         self.poolSize = poolSize
         self.queueLimit = queueLimit

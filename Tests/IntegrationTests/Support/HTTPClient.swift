@@ -104,6 +104,28 @@ final class HTTPConnection {
         return recv(descriptor, &byte, 1, 0) == 0
     }
 
+    /// Whether the server has closed the connection by now, without sending anything first; waits up to `timeout`
+    /// for something to arrive.
+    func closedWithoutAnswer(within timeout: TimeInterval = 0) -> Bool {
+        var descriptorSet = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptorSet, 1, Int32(timeout * 1000)) > 0 else { return false }
+        var byte: UInt8 = 0
+        let count = recv(descriptor, &byte, 1, 0)
+        return count == 0 || (count < 0 && errno == ECONNRESET)
+    }
+
+    /// Sends `bytes` one at a time, `interval` apart, until all are sent or the server closes the connection.
+    /// Returns how many were sent before the server closed it, or `nil` if it never did.
+    func trickle(_ bytes: [UInt8], interval: TimeInterval) -> Int? {
+        for (index, byte) in bytes.enumerated() {
+            if closedWithoutAnswer(within: interval) {
+                return index
+            }
+            guard (try? send([byte])) != nil else { return index }
+        }
+        return nil
+    }
+
     private func fill() throws {
         var chunk = [UInt8](repeating: 0, count: 16384)
         let count = recv(descriptor, &chunk, chunk.count, 0)

@@ -14,6 +14,7 @@ struct UpstreamFixture {
         host: String = "localhost",
         fakeArguments: [String] = [],
         environment extra: [String: String] = [:],
+        environmentNamingFake: (_ fakePort: Int) -> [String: String] = { _ in [:] },
         threads: Int = 1
     ) throws {
         fake = try ServerProcess.fakeClientLoop(certificate: certificate, arguments: fakeArguments)
@@ -24,6 +25,7 @@ struct UpstreamFixture {
         environment["RATE_LIMIT_PER_MINUTE"] = "0"
         environment["CLIENTLOOP_MAX_IN_FLIGHT"] = "1000"
         environment.merge(extra) { _, new in new }
+        environment.merge(environmentNamingFake(fake.port)) { _, new in new }
         server = try ServerProcess(environment: environment)
     }
 

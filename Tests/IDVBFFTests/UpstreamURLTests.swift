@@ -6,7 +6,7 @@ import Testing
 
 extension ConfigurationTests {
     @Test func graphURLIsSplitIntoItsParts() throws {
-        let url = try GraphURL(validating: "HTTPS://Graph.Example.COM:8443/v1/graphql")
+        let url = try UpstreamURL(validating: "HTTPS://Graph.Example.COM:8443/v1/graphql")
         #expect(url.scheme == .https)
         #expect(url.usesTLS)
         #expect(url.host == "graph.example.com")
@@ -17,20 +17,20 @@ extension ConfigurationTests {
     }
 
     @Test func graphURLDefaultsPortAndPath() throws {
-        let secure = try GraphURL(validating: "https://graph.clientloop.com")
+        let secure = try UpstreamURL(validating: "https://graph.clientloop.com")
         #expect(secure.port == 443)
         #expect(secure.path == "/")
         #expect(secure.authority == "graph.clientloop.com")
         #expect(secure == .clientLoopProduction)
 
-        let plain = try GraphURL(validating: "http://localhost")
+        let plain = try UpstreamURL(validating: "http://localhost")
         #expect(plain.port == 80)
         #expect(!plain.usesTLS)
         #expect(plain.description == "http://localhost/")
     }
 
     @Test func graphURLWithIPv6HostIsUnbracketed() throws {
-        let url = try GraphURL(validating: "http://[::1]:9000/graphql")
+        let url = try UpstreamURL(validating: "http://[::1]:9000/graphql")
         #expect(url.host == "::1")
         #expect(url.port == 9000)
         #expect(url.authority == "[::1]:9000")
@@ -42,7 +42,7 @@ extension ConfigurationTests {
         "http://[::1]:9000/", "http://[0:0:0:0:0:0:0:1]/",
     ])
     func plainHTTPAllowedForLoopback(url: String) throws {
-        #expect(try GraphURL(validating: url).scheme == .http)
+        #expect(try UpstreamURL(validating: url).scheme == .http)
     }
 
     @Test(arguments: [
@@ -50,8 +50,8 @@ extension ConfigurationTests {
         "http://127.0.0.1.example.com/",
     ])
     func plainHTTPRejectedForOtherHosts(url: String) {
-        let rejection = #expect(throws: GraphURL.Rejection.self) {
-            try GraphURL(validating: url)
+        let rejection = #expect(throws: UpstreamURL.Rejection.self) {
+            try UpstreamURL(validating: url)
         }
         guard case .plainHTTPToNonLoopbackHost? = rejection else {
             Issue.record("expected plain http to be rejected, got \(String(describing: rejection))")

@@ -1,26 +1,16 @@
 import Foundation
 
-/// The ClientLoop GraphQL endpoint, validated and split into the parts an HTTP client needs.
+/// An endpoint the upstream HTTPS client talks to (the ClientLoop GraphQL endpoint, the identity provider's
+/// JWKS), validated and split into the parts an HTTP client needs.
 ///
 /// Only `https` is accepted, except that plain `http` is allowed for loopback hosts
 /// (`localhost`, 127.0.0.0/8, `::1`), where a local stand-in for the upstream may run.
 /// User names, passwords, queries and fragments are rejected.
-public struct GraphURL: Sendable, Equatable, CustomStringConvertible {
+public struct UpstreamURL: Sendable, Equatable, CustomStringConvertible {
     /// The URL schemes accepted.
-    public enum Scheme: String, Sendable, Equatable {
-        case http
-        case https
+    public typealias Scheme = WebScheme
 
-        /// The port implied when the URL names none.
-        public var defaultPort: Int {
-            switch self {
-            case .http: 80
-            case .https: 443
-            }
-        }
-    }
-
-    /// Why a URL is not accepted as the GraphQL endpoint.
+    /// Why a URL is not accepted as an upstream endpoint.
     public enum Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         /// The text is not an absolute URL with a scheme and a host.
         case notAbsolute
@@ -41,7 +31,7 @@ public struct GraphURL: Sendable, Equatable, CustomStringConvertible {
         public var description: String {
             switch self {
             case .notAbsolute:
-                "is not an absolute URL such as https://graph.clientloop.com/"
+                "is not an absolute URL such as https://host.example/path"
             case .unsupportedScheme(let scheme):
                 "has the scheme \"\(scheme)\"; use https"
             case .plainHTTPToNonLoopbackHost(let host):
@@ -71,7 +61,7 @@ public struct GraphURL: Sendable, Equatable, CustomStringConvertible {
     public let path: String
 
     /// The ClientLoop production endpoint.
-    public static let clientLoopProduction = GraphURL(
+    public static let clientLoopProduction = UpstreamURL(
         scheme: .https,
         host: "graph.clientloop.com",
         port: 443,

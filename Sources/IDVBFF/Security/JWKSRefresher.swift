@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+
+/// Keeps a ``JWKSKeyStore`` current from `jwt.jwks_url`: fetches every `jwt.jwks_refresh_seconds`, and when a token
+/// names a `kid` the store does not know (the store rate-limits those requests; they may come from any loop and
+/// reach this one through a libevent event).
+///
+/// Lives on one event loop, which the loop keeps alive (``EventLoopContext/attach(_:)``). A document that fails to
+/// fetch or holds no usable key leaves the current keys in place.
+final class JWKSRefresher {
+    private let fetcher: JWKSFetcher
+    private let store: JWKSKeyStore
+    private let refreshSeconds: Double
+    private let loop: EventLoopContext
+    private let logger: Logger
+    private var requested: LoopEvent!
+    private var requestSlot: WakerSlot?
+    private var isFetching = false
+
+    init(fetcher: JWKSFetcher, store: JWKSKeyStore, refreshSeconds: Double, loop: EventLoopContext, logger: Logger) throws(EventLoopError) {
+        self.fetcher = fetcher
+        self.store = store
+        self.refreshSeconds = refreshSeconds
+        self.loop = loop
+        self.logger = logger
+        requested = try LoopEvent.user(on: loop.base.pointer) { [unowned self] in refresh(reason: "unknown kid") }
+    }
+
+    /// Starts the schedule and takes over the store's refresh requests.
+    func start() {
+        let slot = WakerSlot(requested.waker)
+        requestSlot = slot
+        store.setRefreshHandler { slot.wake() }
+        scheduleNext()
+    }
+
+    deinit {
+        requestSlot?.clear()  // other loops may still ask for a refresh while this one is torn down
+    }
+
+    private func scheduleNext() {
+        loop.schedule(after: refreshSeconds) { [weak self] in
+            self?.refresh(reason: "scheduled")
+            self?.scheduleNext()
+        }
+    }
+
+    private func refresh(reason: String) {
+        guard !isFetching else { return }  // one fetch at a time; its result serves both causes
+        isFetching = true
+        let logger = logger
+        fetcher.fetch { [weak self] result in
+            self?.isFetching = false
+            switch result {
+            case .success(let document):
+                self?.store.replace(withJWKSJSON: document) { outcome in
+                    switch outcome {
+                    case .success(let keySet):
+                        logger.info("JWKS refreshed", metadata: [
+                            "reason": .string(reason), "kids": .string(keySet.keyIdentifiers.joined(separator: ",")),
+                        ])
+                    case .failure(let error):
+                        logger.warning("JWKS refresh ignored; keeping the current keys", metadata: [
+                            "reason": .string(reason), "error": .string(error.description),
+                        ])
+                    }
+                }
+            case .failure(let failure):
+                logger.warning("JWKS fetch failed; keeping the current keys", metadata: [
+                    "reason": .string(reason), "error": .string(failure.description),
+                ])
+            }
+        }
+    }
+}
