@@ -134,6 +134,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         let accepted = acceptedConnections
         acceptedConnections.removeAll()
         for connection in accepted {
+            // evhttp frees the bufferevent only if its own set-up failed, which takes running out of memory.
             guard let evhttpConnection = cevent_served_connection(connection.bufferevent) else { continue }
             connections[Self.key(evhttpConnection)] = connection
             watchClose(of: evhttpConnection)
