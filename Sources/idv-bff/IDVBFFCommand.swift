@@ -58,10 +58,17 @@ struct ServeCommand: AsyncParsableCommand {
             return
         }
 
-        let logger = bootstrapLogging(level: configuration.log.level)
+        let logger = bootstrapProcess(logLevel: configuration.log.level)
+        let tls: TLSClientContext?
+        do {
+            tls = try Application.makeTLSContext(for: configuration)
+        } catch {
+            printToStandardError("idv-bff: cannot start: \(error)")
+            throw ExitCode(1)
+        }
         let contactPolicy: ContactPolicy
         do {
-            contactPolicy = try await Application.makeContactPolicy(configuration, logger: logger)
+            contactPolicy = try await Application.makeContactPolicy(configuration, tls: tls, logger: logger)
         } catch {
             if error.isUnavailable {
                 printToStandardError("idv-bff: cannot start: \(error)")
@@ -74,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
             if demo {
                 configuration.clientLoop.graphURL = try startDemoUpstream(logger: logger)
             }
-            let application = try Application(configuration: configuration, contactPolicy: contactPolicy, logger: logger)
+            let application = try Application(configuration: configuration, contactPolicy: contactPolicy, tls: tls, logger: logger)
             try application.start()
             return application.run()
         }
@@ -147,7 +154,7 @@ struct FakeClientLoopCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = bootstrapLogging(level: Logger.Level(rawValue: logLevel) ?? .info)
+        let logger = bootstrapProcess(logLevel: Logger.Level(rawValue: logLevel) ?? .info)
         try await serve(logger: logger) {
             let tls = try tlsCertificate.map { try TLSServerContext(certificateFile: $0, keyFile: tlsKey ?? "") }
             let behaviour = FakeClientLoopOptions(

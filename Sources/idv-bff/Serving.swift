@@ -7,15 +7,16 @@ import Logging
 import Glibc
 #endif
 
-/// Sets up the JSON log on standard error, once per process.
-func bootstrapLogging(level: Logger.Level) -> Logger {
+/// Once per process, before any event base or socket exists (the start-up JWKS fetch included): the JSON log on
+/// standard error, libevent's thread locking, and SIGPIPE ignored.
+func bootstrapProcess(logLevel level: Logger.Level) -> Logger {
     LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+    cevent_global_init()
     return Logger(label: "idv-bff")
 }
 
 /// Runs a server to completion and turns its outcome into the process's exit status.
 func serve(logger: Logger, _ body: () throws -> Int32) async throws {
-    cevent_global_init()
     let status: Int32
     do {
         status = try body()

@@ -69,7 +69,7 @@ struct IDVSessionHandlerTests {
         #expect(outcome.response.status == 200)
         #expect(outcome.bodyText == #"{"token":"tok_SECRET_123","expiresAt":"2026-01-01T00:10:00Z","env":"prod"}"#)
         #expect(outcome.response.headers["Content-Type"] == "application/json")
-        #expect(outcome.response.headers["Cache-Control"] == "no-store")
+        #expect(outcome.response.hardened().headers["Cache-Control"] == "no-store")
         #expect(outcome.client.calls.count == 1)
         #expect(outcome.client.calls.first?.contactId == nil)
     }
@@ -105,7 +105,7 @@ struct IDVSessionHandlerTests {
         #expect(outcome.response.status == status)
         #expect(outcome.bodyText.contains(#""code":""# + code + #"""#))
         #expect(outcome.bodyText.contains(#""requestId":"req-1""#))
-        #expect(outcome.response.headers["Cache-Control"] == "no-store")
+        #expect(outcome.response.hardened().headers["Cache-Control"] == "no-store")
         #expect(outcome.client.calls.isEmpty)
     }
 
@@ -133,7 +133,7 @@ struct IDVSessionHandlerTests {
         #expect(outcome.responses.count == 1)
         #expect(outcome.response.status == status)
         #expect(outcome.bodyText.contains(#""code":""# + code + #"""#))
-        #expect(outcome.response.headers["Cache-Control"] == "no-store")
+        #expect(outcome.response.hardened().headers["Cache-Control"] == "no-store")
     }
 
     @Test func busyAnswersCarryRetryAfter() {

@@ -21,7 +21,7 @@ struct IDVSessionResponseTests {
         let response = IDVSessionResponse(session: session, environment: .prod).httpResponse
         #expect(response.status == 200)
         #expect(response.headers["Content-Type"] == "application/json")
-        #expect(response.headers["Cache-Control"] == "no-store")
+        #expect(response.hardened().headers["Cache-Control"] == "no-store")
     }
 
     @Test func escapesOddUpstreamValues() throws {

@@ -21,7 +21,7 @@ struct RateLimitedHandlerTests {
             if answersLater {
                 pendingResponses.append(respond)
             } else {
-                respond(HTTPResponse(status: 200, headers: ["Cache-Control": "no-store"], body: Array("ok".utf8)))
+                respond(HTTPResponse(status: 200, headers: ["X-Wrapped": "yes"], body: Array("ok".utf8)))
             }
         }
     }
@@ -61,7 +61,7 @@ struct RateLimitedHandlerTests {
         let response = try #require(responses.first)
         #expect(responses.count == 1)
         #expect(response.status == 200)
-        #expect(response.headers["Cache-Control"] == "no-store")
+        #expect(response.headers["X-Wrapped"] == "yes")  // the wrapped handler's own fields survive
         #expect(response.headers["RateLimit-Policy"] == #""default";q=2;w=20"#)
         #expect(response.headers["RateLimit"] == #""default";r=1;t=10"#)
     }
@@ -79,7 +79,7 @@ struct RateLimitedHandlerTests {
         #expect(response.headers["Retry-After"] == "10")
         #expect(response.headers["RateLimit"] == #""default";r=0;t=10"#)
         #expect(response.headers["RateLimit-Policy"] == #""default";q=2;w=20"#)
-        #expect(response.headers["Cache-Control"] == "no-store")
+        #expect(response.hardened().headers["Cache-Control"] == "no-store")
         #expect(response.headers["Content-Type"] == "application/json")
         let body = String(decoding: response.body, as: UTF8.self)
         #expect(body.contains(#""code":"rate_limited""#))

@@ -10,15 +10,15 @@ public final class Application {
     private let server: Server
 
     /// Builds the server and its routes; nothing is bound yet.
-    /// - Parameter contactPolicy: from ``makeContactPolicy(_:)``, which loads keys and so runs before.
-    public init(configuration: AppConfiguration, contactPolicy: ContactPolicy, logger: Logger) throws {
+    /// - Parameters:
+    ///   - contactPolicy: from ``makeContactPolicy(_:tls:logger:)``, which loads keys and so runs before.
+    ///   - tls: from ``makeTLSContext(for:)``: one for the process, every loop's upstream connections use it.
+    public init(configuration: AppConfiguration, contactPolicy: ContactPolicy, tls: TLSClientContext?, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
         let lifecycle = self.lifecycle
         let settings = configuration.clientLoop
-        // One TLS context for the process; every loop's connections are made from it.
         let remoteJWKS = configuration.security.jwt?.keySource.remote
-        let tls = try Self.makeTLSContext(for: [settings.graphURL] + (remoteJWKS.map { [$0.url] } ?? []), caFile: settings.caFile)
         let poolOptions = UpstreamPoolOptions(url: settings.graphURL, poolSize: settings.poolSize, timeoutSeconds: settings.timeoutSeconds)
         // Shared by every loop: a client's connections may land on any of them.
         let security = configuration.security
@@ -56,7 +56,9 @@ public final class Application {
 
     /// The contact policy the configuration asks for; for `jwt`, with its JWKS loaded and checked: read from
     /// `jwt.jwks_file`, or fetched from `jwt.jwks_url` over the verified HTTPS client before anything is served.
-    public static func makeContactPolicy(_ configuration: AppConfiguration, logger: Logger) async throws(ContactPolicySetupError) -> ContactPolicy {
+    public static func makeContactPolicy(
+        _ configuration: AppConfiguration, tls: TLSClientContext?, logger: Logger
+    ) async throws(ContactPolicySetupError) -> ContactPolicy {
         let security = configuration.security
         switch security.contactPolicy {
         case .body:
@@ -64,7 +66,10 @@ public final class Application {
         case .none:
             return .none
         case .jwt:
-            guard let jwt = security.jwt else { return .none }
+            guard let jwt = security.jwt else {
+                // Validation never lets this through; running without the token check it asks for would be worse.
+                throw ContactPolicySetupError(key: .contactPolicy, detail: "jwt needs the jwt.* settings", isUnavailable: false)
+            }
             let key: SettingKey
             let document: [UInt8]
             switch jwt.keySource {
@@ -78,7 +83,6 @@ public final class Application {
             case .url(let url, _):
                 key = .jwtJWKSURL
                 do {
-                    let tls = try makeTLSContext(for: [url], caFile: configuration.clientLoop.caFile)
                     document = try JWKSFetcher.fetchAtStartup(
                         url: url, tls: tls, timeoutSeconds: configuration.clientLoop.timeoutSeconds, logger: logger)
                 } catch {
@@ -94,9 +98,11 @@ public final class Application {
         }
     }
 
-    /// One TLS client context for every upstream URL that needs it, or `nil` when none does.
-    private static func makeTLSContext(for urls: [UpstreamURL], caFile: String?) throws -> TLSClientContext? {
-        urls.contains(where: \.usesTLS) ? try TLSClientContext(extraCAFile: caFile) : nil
+    /// The TLS client context for the process, trusting the system store and `clientloop.ca_file`: for the
+    /// ClientLoop endpoint and the JWKS URL, or `nil` when neither uses TLS.
+    public static func makeTLSContext(for configuration: AppConfiguration) throws(UpstreamSetupError) -> TLSClientContext? {
+        let urls = [configuration.clientLoop.graphURL] + (configuration.security.jwt?.keySource.remote.map { [$0.url] } ?? [])
+        return urls.contains(where: \.usesTLS) ? try TLSClientContext(extraCAFile: configuration.clientLoop.caFile) : nil
     }
 
     /// Binds the listeners and starts the event loops.

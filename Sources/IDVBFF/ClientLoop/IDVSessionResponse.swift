@@ -32,8 +32,9 @@ public struct IDVSessionResponse: Encodable, Sendable, Equatable {
         return Array(text.utf8)
     }
 
-    /// The `200` response: JSON, and `Cache-Control: no-store` because the token is a short-lived credential.
+    /// The `200` response: JSON. (It leaves with `Cache-Control: no-store`, as every response does: the token is a
+    /// short-lived credential.)
     public var httpResponse: HTTPResponse {
-        .json(status: 200, body: jsonBody, headers: ["Cache-Control": "no-store"])
+        .json(status: 200, body: jsonBody)
     }
 }

@@ -3,8 +3,8 @@ import Logging
 
 /// `POST /idv-session`: validates the browser's request, asks ClientLoop for a session and hands back its token.
 ///
-/// One instance per event loop, like its client. Every answer, success or error, carries `Cache-Control: no-store`:
-/// tokens are credentials and errors are about one moment. Neither the token nor the request body is ever logged.
+/// One instance per event loop, like its client. Every answer leaves with `Cache-Control: no-store`
+/// (``HTTPResponse/hardened()``). Neither the token nor the request body is ever logged.
 public struct IDVSessionHandler: RouteHandler {
     private let client: any ClientLoopClient
     private let environment: ClientLoopEnvironment
@@ -27,7 +27,7 @@ public struct IDVSessionHandler: RouteHandler {
             let contentType = request.headers["Content-Type"]
             sessionRequest = try IDVSessionRequest.parse(contentType: contentType, body: request.body)
         } catch {
-            respond(Self.noStore(error.response(requestID: context.requestID)))
+            respond(error.response(requestID: context.requestID))
             return
         }
         let contactId: String?
@@ -39,7 +39,7 @@ public struct IDVSessionHandler: RouteHandler {
         case .failure(let rejection):
             // The caller learns only the code; the precise reason is for the operator.
             context.logger.notice("contact refused", metadata: ["reason": .string(rejection.logReason)])
-            respond(Self.noStore(rejection.apiError.response(requestID: context.requestID)))
+            respond(rejection.apiError.response(requestID: context.requestID))
             return
         }
         let environment = environment
@@ -49,7 +49,7 @@ public struct IDVSessionHandler: RouteHandler {
                 respond(IDVSessionResponse(session: session, environment: environment).httpResponse)
             case .failure(let failure):
                 Self.log(failure, to: context.logger)
-                respond(Self.noStore(failure.apiError.response(requestID: context.requestID)))
+                respond(failure.apiError.response(requestID: context.requestID))
             }
         }
     }
@@ -62,11 +62,5 @@ public struct IDVSessionHandler: RouteHandler {
         } else {
             logger.error("ClientLoop call failed", metadata: metadata)
         }
-    }
-
-    private static func noStore(_ response: HTTPResponse) -> HTTPResponse {
-        var response = response
-        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
-        return response
     }
 }

@@ -11,7 +11,7 @@ public enum IDVSessionRoutes {
     public static func register(on router: inout Router, handler: any RouteHandler, cors: CORSPolicy?) {
         router.add(.post, path, handler)
         router.add(.options, path, ImmediateHandler { _, _ in
-            HTTPResponse(status: 204, headers: ["Allow": "POST, OPTIONS", "Cache-Control": "no-store"])
+            HTTPResponse(status: 204, headers: ["Allow": "POST, OPTIONS"])
         })
         if let cors {
             router.applyCORS(cors, to: path)

@@ -1,9 +1,10 @@
 import Synchronization
 
-/// A process-wide cap on concurrent upstream calls (`clientloop.max_in_flight`), shared by every event loop.
+/// A process-wide cap shared by every event loop: on concurrent upstream calls (`clientloop.max_in_flight`), and
+/// on open client connections (`http.max_connections`).
 ///
-/// A lock-free counter: acquiring is one compare-and-swap in the common case, and over the cap the caller answers
-/// `503 upstream_busy` at once instead of queueing work that ClientLoop would only answer slowly.
+/// A lock-free counter: acquiring is one compare-and-swap in the common case, and over the cap the caller refuses
+/// at once (`503 upstream_busy`, a closed connection) instead of queueing work without bound.
 public final class ConcurrencyLimit: Sendable {
     /// The default cap.
     public static let defaultMaximum = 64

@@ -4,8 +4,8 @@ import Synchronization
 /// The current JWKS key set, shared by every event loop, replaced whole when the JWKS is refreshed.
 ///
 /// Reading the set takes a lock for as long as copying a reference takes; verification then runs on the snapshot
-/// without it. Fetching the JWKS is not done here: whoever fetches registers ``setRefreshHandler(_:)`` and calls
-/// ``replace(with:)`` with the new set.
+/// without it. Fetching the JWKS is not done here: ``JWKSRefresher`` registers ``setRefreshHandler(_:)`` and hands
+/// what it fetched to ``replace(withJWKSJSON:completion:)``.
 public final class JWKSKeyStore: Sendable {
     private struct State {
         var keySet: JWKSKeySet
@@ -51,17 +51,6 @@ public final class JWKSKeyStore: Sendable {
                 completion(.failure(error))
             }
         }
-    }
-
-    /// Whether a refresh may start at `now`, without claiming it.
-    public func shouldRefresh(now: Date) -> Bool {
-        state.withLock { $0.limiter.shouldRefresh(now: now) }
-    }
-
-    /// Claims the right to fetch at `now`: true for exactly one caller per ``JWKSRefreshLimiter/minimumInterval``,
-    /// however many event loops ask at once.
-    public func claimRefresh(now: Date) -> Bool {
-        state.withLock { $0.limiter.claimAttempt(now: now) }
     }
 
     /// Sets what to call when a refresh is due; it must only start the fetch and return at once.

@@ -34,7 +34,7 @@ public struct JWKSRefreshLimiter: Sendable, Equatable {
     }
 
     /// Notes that a fetch started at `now`.
-    public mutating func recordAttempt(at now: Date) {
+    private mutating func recordAttempt(at now: Date) {
         lastAttempt = now
     }
 

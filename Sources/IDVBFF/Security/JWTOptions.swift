@@ -50,49 +50,42 @@ public struct JWTOptions: Sendable, Equatable {
     public var problems: [ConfigurationProblem] {
         var problems: [ConfigurationProblem] = []
         if issuer.isEmpty {
-            problems.append(Self.problem("issuer", "is required when contact.policy is jwt"))
+            problems.append(ConfigurationProblem(.jwtIssuer, "is required when contact.policy is jwt"))
         } else if issuer != issuer.trimmingCharacters(in: .whitespacesAndNewlines) {
-            problems.append(Self.problem("issuer", "must not start or end with whitespace; it is compared exactly"))
+            problems.append(ConfigurationProblem(.jwtIssuer, "must not start or end with whitespace; it is compared exactly"))
         }
         if audience.isEmpty {
-            problems.append(Self.problem("audience", "is required when contact.policy is jwt"))
+            problems.append(ConfigurationProblem(.jwtAudience, "is required when contact.policy is jwt"))
         } else if audience != audience.trimmingCharacters(in: .whitespacesAndNewlines) {
-            problems.append(Self.problem("audience", "must not start or end with whitespace; it is compared exactly"))
+            problems.append(ConfigurationProblem(.jwtAudience, "must not start or end with whitespace; it is compared exactly"))
         }
         problems += algorithmProblems
         if !(0...Self.maximumLeewaySeconds).contains(leewaySeconds) {
-            problems.append(Self.problem("leeway_seconds", "must be between 0 and \(Self.maximumLeewaySeconds)"))
+            problems.append(ConfigurationProblem(.jwtLeewaySeconds, "must be between 0 and \(Self.maximumLeewaySeconds)"))
         }
         if contactClaim.isEmpty {
-            problems.append(Self.problem("contact_claim", "must name a claim"))
+            problems.append(ConfigurationProblem(.jwtContactClaim, "must name a claim"))
         }
         return problems
     }
 
     private var algorithmProblems: [ConfigurationProblem] {
         if algorithms.isEmpty {
-            return [Self.problem("algorithms", "must list at least one algorithm")]
+            return [ConfigurationProblem(.jwtAlgorithms, "must list at least one algorithm")]
         }
         let supported = JWTSignatureAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")
         return algorithms.compactMap { name in
             if JWTSignatureAlgorithm.isForbidden(name) {
                 // Listing them is a mistake worth stopping for, not something to drop silently.
-                return Self.problem(
-                    "algorithms",
+                return ConfigurationProblem(
+                    .jwtAlgorithms,
                     "\"\(APIError.quotable(name))\" is never accepted: unsigned and shared-secret tokens are refused"
                 )
             }
             if JWTSignatureAlgorithm(rawValue: name) == nil {
-                return Self.problem("algorithms", "\"\(APIError.quotable(name))\" is not supported; use \(supported)")
+                return ConfigurationProblem(.jwtAlgorithms, "\"\(APIError.quotable(name))\" is not supported; use \(supported)")
             }
             return nil
         }
-    }
-
-    private static func problem(_ setting: String, _ message: String) -> ConfigurationProblem {
-        let key = "jwt." + setting
-        // Same derivation as the other settings: upper case, dots to underscores.
-        let variable = key.uppercased().replacingOccurrences(of: ".", with: "_")
-        return ConfigurationProblem(key: key, environmentVariable: variable, message: message)
     }
 }

@@ -43,12 +43,6 @@ public enum JWTVerificationFailure: Error, Sendable, Equatable, CustomStringConv
     /// `aud` does not contain `jwt.audience`.
     case wrongAudience([String])
 
-    /// Whether the failure suggests the JWKS is out of date (a key the provider has just started using).
-    public var suggestsKeyRefresh: Bool {
-        if case .unknownKeyIdentifier = self { return true }
-        return false
-    }
-
     /// One sentence for the log.
     public var description: String {
         switch self {

@@ -40,11 +40,8 @@ public struct RateLimitedHandler: RouteHandler {
         let decision = limiter.take(for: client.address)
         let rateLimitFields = limiter.headers(for: decision)
         if case .limited(let retryAfterSeconds) = decision {
-            var response = APIError.rateLimited(retryAfterSeconds: retryAfterSeconds, rateLimitHeaders: rateLimitFields)
-                .response(requestID: context.requestID)
-            // About this moment only: a cache must not replay it.
-            response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
-            respond(response)
+            respond(APIError.rateLimited(retryAfterSeconds: retryAfterSeconds, rateLimitHeaders: rateLimitFields)
+                .response(requestID: context.requestID))
             return
         }
         wrapped.handle(request, context: context) { response in

@@ -10,7 +10,8 @@ public struct HTTPServerOptions: Sendable {
     public var maxBodyBytes: Int
     /// Largest request head (request line plus headers) accepted.
     public var maxHeaderBytes: Int
-    /// Per-connection read/write inactivity timeout: slow clients are cut off after it.
+    /// Per-connection read/write inactivity timeout: silent clients are cut off after it (trickling ones by
+    /// ``requestTimeoutSeconds``).
     public var ioTimeoutSeconds: Double
     /// Time a client has to send a whole request, head and body, counted from the connection opening or the
     /// previous response: clients trickling bytes are cut off at it.
