@@ -65,6 +65,17 @@ struct APIErrorTests {
     @Test func everyCaseIsCovered() {
         // A new case must get a row above: the codes are a contract with browsers.
         #expect(Set(Self.everyCase.map(\.code)).count == 17)
+        #expect(Self.everyCase.allSatisfy { Self.caseCount(of: $0.error) == 17 })
+    }
+
+    /// Written without `default`, so that a new case stops this file compiling until it is counted and listed.
+    private static func caseCount(of error: APIError) -> Int {
+        switch error {
+        case .notFound, .methodNotAllowed, .shuttingDown, .internalError, .invalidJSON, .invalidRequest,
+             .unsupportedMediaType, .payloadTooLarge, .upstreamError, .upstreamAuthFailed, .upstreamBusy,
+             .upstreamUnavailable, .upstreamTimeout, .originNotAllowed, .unauthorized, .contactForbidden, .rateLimited:
+            17
+        }
     }
 
     @Test func rendersStableJSONShape() throws {

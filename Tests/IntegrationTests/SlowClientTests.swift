@@ -20,8 +20,9 @@ struct SlowClientTests {
         let connection = try HTTPConnection(port: server.port)
         // 60 bytes at one per 100 ms would take 6 s: far past the 1 s deadline, far short of the inactivity timeout.
         let head = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: \(String(repeating: "a", count: 30))".utf8)
-        let sent = connection.trickle(head, interval: 0.1)
-        #expect(sent != nil && sent! < head.count)
+        let (sent, outcome) = connection.trickle(head, interval: 0.1)
+        #expect(outcome == .closedUnanswered)
+        #expect(sent < head.count)
     }
 
     @Test("a client sending its body byte by byte is cut off at the request deadline")
@@ -30,8 +31,9 @@ struct SlowClientTests {
         let connection = try HTTPConnection(port: server.port)
         try connection.send("POST /idv-session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n")
         let body = Array(#"{"contactId":"\#(String(repeating: "c", count: 44))"}"#.utf8)
-        let sent = connection.trickle(body, interval: 0.1)
-        #expect(sent != nil && sent! < body.count)
+        let (sent, outcome) = connection.trickle(body, interval: 0.1)
+        #expect(outcome == .closedUnanswered)
+        #expect(sent < body.count)
     }
 
     @Test("each request on a keep-alive connection gets a fresh deadline")

@@ -104,26 +104,40 @@ final class HTTPConnection {
         return recv(descriptor, &byte, 1, 0) == 0
     }
 
-    /// Whether the server has closed the connection by now, without sending anything first; waits up to `timeout`
-    /// for something to arrive.
-    func closedWithoutAnswer(within timeout: TimeInterval = 0) -> Bool {
-        var descriptorSet = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        guard poll(&descriptorSet, 1, Int32(timeout * 1000)) > 0 else { return false }
-        var byte: UInt8 = 0
-        let count = recv(descriptor, &byte, 1, 0)
-        return count == 0 || (count < 0 && errno == ECONNRESET)
+    /// What the server has done by now, waiting up to `timeout` for it to act.
+    enum PeerState: Equatable {
+        /// Nothing yet: the connection is open and silent.
+        case silent
+        /// The server closed the connection (or reset it) without sending a byte.
+        case closedUnanswered
+        /// The server sent something.
+        case answered
     }
 
-    /// Sends `bytes` one at a time, `interval` apart, until all are sent or the server closes the connection.
-    /// Returns how many were sent before the server closed it, or `nil` if it never did.
-    func trickle(_ bytes: [UInt8], interval: TimeInterval) -> Int? {
+    func peerState(within timeout: TimeInterval = 0) -> PeerState {
+        var descriptorSet = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptorSet, 1, Int32(timeout * 1000)) > 0 else { return .silent }
+        var byte: UInt8 = 0
+        let count = recv(descriptor, &byte, 1, 0)
+        return count > 0 ? .answered : .closedUnanswered
+    }
+
+    /// Whether the server closes the connection within `timeout` without sending anything first.
+    func closedWithoutAnswer(within timeout: TimeInterval = 0) -> Bool {
+        peerState(within: timeout) == .closedUnanswered
+    }
+
+    /// Sends `bytes` one at a time, `interval` apart, while the server stays silent. Returns how many were sent and
+    /// what the server did: `.silent` means every byte went out and the server never acted.
+    func trickle(_ bytes: [UInt8], interval: TimeInterval) -> (sent: Int, outcome: PeerState) {
         for (index, byte) in bytes.enumerated() {
-            if closedWithoutAnswer(within: interval) {
-                return index
+            let state = peerState(within: interval)
+            if state != .silent {
+                return (index, state)
             }
-            guard (try? send([byte])) != nil else { return index }
+            guard (try? send([byte])) != nil else { return (index, .closedUnanswered) }
         }
-        return nil
+        return (bytes.count, .silent)
     }
 
     private func fill() throws {

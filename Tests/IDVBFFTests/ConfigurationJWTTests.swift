@@ -2,13 +2,43 @@ import Testing
 
 @testable import IDVBFF
 
-// MARK: - Where contact tokens' keys come from
+// MARK: - Contact tokens: their checks and where their keys come from
 
 extension ConfigurationTests {
     private static func jwtEnvironment(_ additions: [String: String]) -> [String: String] {
         environment([
             "CONTACT_POLICY": "jwt", "JWT_ISSUER": "https://id.example.com/", "JWT_AUDIENCE": "idv-bff",
         ].merging(additions) { $1 })
+    }
+
+    @Test func tokenChecksAreReadFromTheEnvironment() async throws {
+        let configuration = try await Self.load(environment: Self.jwtEnvironment([
+            "JWT_JWKS_URL": "https://id.example.com/jwks", "JWT_ALGORITHMS": "ES256, EdDSA", "JWT_LEEWAY_SECONDS": "10",
+            "JWT_CONTACT_CLAIM": "crm_contact", "JWT_ALLOW_NEW_CONTACTS": "yes",
+        ]))
+        #expect(configuration.security.jwt?.options == JWTOptions(
+            issuer: "https://id.example.com/", audience: "idv-bff", algorithms: ["ES256", "EdDSA"],
+            leewaySeconds: 10, contactClaim: "crm_contact", allowNewContacts: true))
+    }
+
+    @Test(arguments: [("true", true), ("1", true), ("FALSE", false), ("no", false), ("0", false)])
+    func allowNewContactsAcceptsTheUsualSpellings(text: String, expected: Bool) async throws {
+        let configuration = try await Self.load(environment: Self.jwtEnvironment([
+            "JWT_JWKS_URL": "https://id.example.com/jwks", "JWT_ALLOW_NEW_CONTACTS": text,
+        ]))
+        #expect(configuration.security.jwt?.options.allowNewContacts == expected)
+    }
+
+    @Test func tokenCheckProblemsNameTheirSettings() async {
+        let problems = await Self.problems(environment: Self.jwtEnvironment([
+            "JWT_JWKS_URL": "https://id.example.com/jwks", "JWT_ALLOW_NEW_CONTACTS": "maybe",
+            "JWT_LEEWAY_SECONDS": "301", "JWT_ALGORITHMS": "HS256",
+        ]))
+        #expect(problems.map(\.description) == [
+            "jwt.leeway_seconds (JWT_LEEWAY_SECONDS): \"301\" is not a number of seconds (0-300)",
+            #"jwt.allow_new_contacts (JWT_ALLOW_NEW_CONTACTS): "maybe" is not true or false"#,
+            #"jwt.algorithms (JWT_ALGORITHMS): "HS256" is never accepted: unsigned and shared-secret tokens are refused"#,
+        ])
     }
 
     @Test func jwksURLIsFetchedOnTheDefaultSchedule() async throws {
