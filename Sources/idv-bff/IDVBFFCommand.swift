@@ -78,31 +78,34 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(78)
         }
         try await serve(logger: logger) {
-            if demo {
-                configuration.clientLoop.graphURL = try startDemoUpstream(logger: logger)
+            // The demo's fake must outlive the application: its loop thread runs until the process ends.
+            let demoUpstream = demo ? try startDemoUpstream(logger: logger) : nil
+            if let demoUpstream {
+                configuration.clientLoop.graphURL = demoUpstream.url
             }
             let application = try Application(configuration: configuration, contactPolicy: contactPolicy, tls: tls, logger: logger)
             try application.start()
-            return application.run()
+            return withExtendedLifetime(demoUpstream) { application.run() }
         }
     }
 
-    /// Starts the fake ClientLoop inside this process and returns where it listens.
-    private func startDemoUpstream(logger: Logger) throws -> UpstreamURL {
+    /// Starts the fake ClientLoop inside this process, on the demo URL's loopback host and a free port.
+    private func startDemoUpstream(logger: Logger) throws -> (fake: FakeClientLoopService, url: UpstreamURL) {
+        let placeholder = ClientLoopSettings.demoGraphURL
         let fake = try FakeClientLoopService(
             options: .init(
-                host: "127.0.0.1", port: 0, tls: nil,
+                host: placeholder.host, port: 0, tls: nil,
                 behaviour: FakeClientLoopOptions(apiKey: ClientLoopSettings.demoAPIKey.value),
                 handlesSignals: false
             ),
             logger: logger.withLabel("fake-clientloop")
         )
         try fake.start()
-        let url = UpstreamURL(scheme: .http, host: "127.0.0.1", port: fake.port, path: "/")
+        let url = UpstreamURL(scheme: placeholder.scheme, host: placeholder.host, port: fake.port, path: placeholder.path)
         logger.warning("DEMO MODE: tokens are FAKE, minted by a built-in fake ClientLoop; they open no real verification", metadata: [
             "graph_url": .string(url.description),
         ])
-        return url
+        return (fake, url)
     }
 }
 

@@ -52,7 +52,7 @@ public final class LoopTimer {
 
     fileprivate func start(after seconds: Double) {
         guard let context else { return }
-        event = try? LoopEvent.user(on: context.base.pointer) { [unowned self] in fire() }
+        event = try? LoopEvent.user(on: context.base) { [unowned self] in fire() }
         event?.schedule(after: seconds)
     }
 

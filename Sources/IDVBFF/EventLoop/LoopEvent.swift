@@ -7,23 +7,26 @@ import CEventShim
 final class LoopEvent {
     private var handle: OpaquePointer?
     private let action: () -> Void
+    /// Held so that the base cannot be freed before its events, whatever order their owners go in.
+    private let base: EventBase
 
-    private init(action: @escaping () -> Void) {
+    private init(base: EventBase, action: @escaping () -> Void) {
+        self.base = base
         self.action = action
     }
 
     /// An event fired on demand, from any thread through `waker`, or later through `schedule(after:)`.
-    static func user(on base: OpaquePointer, action: @escaping () -> Void) throws(EventLoopError) -> LoopEvent {
-        let event = LoopEvent(action: action)
-        event.handle = cevent_event_new_user(base, LoopEvent.trampoline, event.context)
+    static func user(on base: EventBase, action: @escaping () -> Void) throws(EventLoopError) -> LoopEvent {
+        let event = LoopEvent(base: base, action: action)
+        event.handle = cevent_event_new_user(base.pointer, LoopEvent.trampoline, event.context)
         guard event.handle != nil else { throw .eventCreationFailed("user event") }
         return event
     }
 
     /// A persistent event fired on this loop each time the process receives `signal`.
-    static func signal(_ signal: Int32, on base: OpaquePointer, action: @escaping () -> Void) throws(EventLoopError) -> LoopEvent {
-        let event = LoopEvent(action: action)
-        event.handle = cevent_event_new_signal(base, signal, LoopEvent.trampoline, event.context)
+    static func signal(_ signal: Int32, on base: EventBase, action: @escaping () -> Void) throws(EventLoopError) -> LoopEvent {
+        let event = LoopEvent(base: base, action: action)
+        event.handle = cevent_event_new_signal(base.pointer, signal, LoopEvent.trampoline, event.context)
         guard event.handle != nil else { throw .eventCreationFailed("signal \(signal)") }
         return event
     }

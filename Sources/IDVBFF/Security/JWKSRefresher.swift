@@ -23,7 +23,7 @@ final class JWKSRefresher {
         self.refreshSeconds = refreshSeconds
         self.loop = loop
         self.logger = logger
-        requested = try LoopEvent.user(on: loop.base.pointer) { [unowned self] in refresh(reason: "unknown kid") }
+        requested = try LoopEvent.user(on: loop.base) { [unowned self] in refresh(reason: "unknown kid") }
     }
 
     /// Starts the schedule and takes over the store's refresh requests.

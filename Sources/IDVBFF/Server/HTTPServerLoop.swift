@@ -67,10 +67,10 @@ final class HTTPServerLoop: @unchecked Sendable {
         boundSocket = evhttp_bind_listener(http, listener)
         configure(http)
 
-        stopEvent = try LoopEvent.user(on: base.pointer) { [unowned self] in beginStopping() }
-        finishEvent = try LoopEvent.user(on: base.pointer) { [unowned self] in finish() }
-        graceTimer = try LoopEvent.user(on: base.pointer) { [unowned self] in graceExpired() }
-        setUpEvent = try LoopEvent.user(on: base.pointer) { [unowned self] in setUpAcceptedConnections() }
+        stopEvent = try LoopEvent.user(on: base) { [unowned self] in beginStopping() }
+        finishEvent = try LoopEvent.user(on: base) { [unowned self] in finish() }
+        graceTimer = try LoopEvent.user(on: base) { [unowned self] in graceExpired() }
+        setUpEvent = try LoopEvent.user(on: base) { [unowned self] in setUpAcceptedConnections() }
     }
 
     private func configure(_ http: OpaquePointer) {
@@ -123,7 +123,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         guard let bufferevent else { return nil }  // out of memory: evhttp falls back to a bufferevent of its own
         acceptedConnections.append(ServedConnection(
             bufferevent: bufferevent, permit: admission.limit.tryAcquirePermit(),
-            requestTimeoutSeconds: options.requestTimeoutSeconds, base: base))
+            requestTimeoutSeconds: options.requestTimeoutSeconds, base: self.base))
         // evhttp creates the connection only after this returns. An activated event runs later in this same loop
         // turn, after the accept callback and before any read on the new socket.
         setUpEvent.activate()

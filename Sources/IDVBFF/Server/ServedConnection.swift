@@ -21,7 +21,7 @@ final class ServedConnection {
     private let requestTimeoutSeconds: Double
 
     /// - Parameter permit: the connection's slot, or `nil` when it arrived over the cap.
-    init(bufferevent: OpaquePointer, permit: ConcurrencyLimit.Permit?, requestTimeoutSeconds: Double, base: OpaquePointer) {
+    init(bufferevent: OpaquePointer, permit: ConcurrencyLimit.Permit?, requestTimeoutSeconds: Double, base: EventBase) {
         self.bufferevent = bufferevent
         self.permit = permit
         self.requestTimeoutSeconds = requestTimeoutSeconds

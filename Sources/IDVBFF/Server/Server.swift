@@ -45,10 +45,10 @@ public final class Server {
     public func start() throws {
         // Signals are watched before any loop runs, so an early SIGTERM is still graceful.
         for signal in [SIGTERM, SIGINT] where options.handlesSignals {
-            signalEvents.append(try LoopEvent.signal(signal, on: controlBase.pointer) { [unowned self] in received(signal) })
+            signalEvents.append(try LoopEvent.signal(signal, on: controlBase) { [unowned self] in received(signal) })
         }
-        delayTimer = try LoopEvent.user(on: controlBase.pointer) { [unowned self] in closeListeners() }
-        loopEndedEvent = try LoopEvent.user(on: controlBase.pointer) { [unowned self] in loopEnded() }
+        delayTimer = try LoopEvent.user(on: controlBase) { [unowned self] in closeListeners() }
+        loopEndedEvent = try LoopEvent.user(on: controlBase) { [unowned self] in loopEnded() }
 
         var port = options.port
         let admission = ConnectionAdmission(maximumConnections: options.maxConnections)

@@ -25,7 +25,7 @@ public final class UpstreamPool: UpstreamTransport {
         self.tls = tls
         self.logger = logger
         resolver = try DNSResolver(base: loop.base)
-        reaper = try LoopEvent.user(on: loop.base.pointer) { [unowned self] in closedConnections.removeAll() }
+        reaper = try LoopEvent.user(on: loop.base) { [unowned self] in closedConnections.removeAll() }
     }
 
     public func send(_ request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamFailure>) -> Void) {
