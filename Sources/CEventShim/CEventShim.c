@@ -12,7 +12,6 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
 #include <event2/util.h>
@@ -140,22 +139,6 @@ void cevent_event_free(cevent_event *event) {
     }
     event_free(event->event);
     free(event);
-}
-
-const struct evkeyval *cevent_header_first(const struct evkeyvalq *headers) {
-    return headers == NULL ? NULL : headers->tqh_first;
-}
-
-const struct evkeyval *cevent_header_next(const struct evkeyval *header) {
-    return header->next.tqe_next;
-}
-
-const char *cevent_header_name(const struct evkeyval *header) {
-    return header->key;
-}
-
-const char *cevent_header_value(const struct evkeyval *header) {
-    return header->value;
 }
 
 struct evhttp_connection *cevent_served_connection(struct bufferevent *bufferevent) {

@@ -107,25 +107,22 @@ int cevent_tls_handshake_finished(struct bufferevent *bufferevent) {
     return ssl != NULL && SSL_is_init_finished(ssl);
 }
 
-int cevent_tls_describe_failure(struct bufferevent *bufferevent, char *description, size_t capacity) {
+cevent_tls_failure_kind cevent_tls_failure(struct bufferevent *bufferevent, char *reason, size_t capacity) {
     SSL *ssl = bufferevent == NULL ? NULL : bufferevent_openssl_get_ssl(bufferevent);
     if (ssl == NULL) {
-        return 0;
+        return CEVENT_TLS_NO_FAILURE;
     }
     long verification = SSL_get_verify_result(ssl);
     if (verification != X509_V_OK) {
-        snprintf(description, capacity, "certificate verification failed: %s",
-                 X509_verify_cert_error_string(verification));
-        return 1;
+        snprintf(reason, capacity, "%s", X509_verify_cert_error_string(verification));
+        return CEVENT_TLS_CERTIFICATE_REJECTED;
     }
     unsigned long code = bufferevent_get_openssl_error(bufferevent);
     if (code != 0) {
-        char reason[256];
-        ERR_error_string_n(code, reason, sizeof(reason));
-        snprintf(description, capacity, "TLS error: %s", reason);
-        return 1;
+        ERR_error_string_n(code, reason, capacity);
+        return CEVENT_TLS_OTHER_FAILURE;
     }
-    return 0;
+    return CEVENT_TLS_NO_FAILURE;
 }
 
 struct bufferevent *cevent_tls_server_bufferevent_new(struct event_base *base, SSL_CTX *ssl_context) {

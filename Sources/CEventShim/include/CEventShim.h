@@ -12,8 +12,6 @@ struct evconnlistener;
 struct bufferevent;
 struct evhttp_connection;
 struct evhttp_request;
-struct evkeyval;
-struct evkeyvalq;
 
 /// A callback that carries only the context pointer it was registered with.
 typedef void (*cevent_callback)(void *context);
@@ -55,13 +53,6 @@ void cevent_event_cancel(cevent_event *event);
 
 /// Removes the event from its loop and frees it.
 void cevent_event_free(cevent_event *event);
-
-/// Iterates a header list: the first entry, or NULL.
-const struct evkeyval *cevent_header_first(const struct evkeyvalq *headers);
-/// The entry after `header`, or NULL.
-const struct evkeyval *cevent_header_next(const struct evkeyval *header);
-const char *cevent_header_name(const struct evkeyval *header);
-const char *cevent_header_value(const struct evkeyval *header);
 
 /// The evhttp connection serving `bufferevent`, once evhttp has set it up (after the bufferevent callback returned):
 /// evhttp registers its connection as the bufferevent's callback argument, and offers no other way to reach a

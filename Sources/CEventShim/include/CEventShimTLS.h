@@ -30,9 +30,17 @@ struct bufferevent *cevent_tls_client_bufferevent_new(struct event_base *base, S
 /// Whether the connection's TLS handshake completed (before that, no request byte can have reached the peer).
 int cevent_tls_handshake_finished(struct bufferevent *bufferevent);
 
-/// Describes why TLS failed on this connection: the certificate verification error if there was one, otherwise
-/// the OpenSSL error queue entry libevent recorded. Returns 0 when there is nothing to report.
-int cevent_tls_describe_failure(struct bufferevent *bufferevent, char *description, size_t capacity);
+/// What went wrong with a connection's TLS, as `cevent_tls_failure` reports it.
+typedef enum {
+    CEVENT_TLS_NO_FAILURE = 0,
+    /// The peer's certificate failed verification; `reason` is X509's text for the error.
+    CEVENT_TLS_CERTIFICATE_REJECTED = 1,
+    /// Another OpenSSL error libevent recorded; `reason` is OpenSSL's text for it.
+    CEVENT_TLS_OTHER_FAILURE = 2,
+} cevent_tls_failure_kind;
+
+/// Why TLS failed on this connection, with OpenSSL's own words for it in `reason`.
+cevent_tls_failure_kind cevent_tls_failure(struct bufferevent *bufferevent, char *reason, size_t capacity);
 
 /// A server-side bufferevent, not yet bound to a socket, that accepts a TLS session with `ssl_context`; evhttp sets
 /// its socket. NULL on failure.

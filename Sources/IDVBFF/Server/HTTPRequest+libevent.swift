@@ -58,15 +58,28 @@ extension HTTPHeaders {
     /// Copies a libevent header list (request or response) into Swift values.
     init(libevent list: UnsafeMutablePointer<evkeyvalq>?) {
         self.init()
-        var field = cevent_header_first(list)
+        var field = list?.pointee.tqh_first
         while let current = field {
-            add(name: String(cString: cevent_header_name(current)), value: String(cString: cevent_header_value(current)))
-            field = cevent_header_next(current)
+            add(name: String(cString: current.pointee.key), value: String(cString: current.pointee.value))
+            field = current.pointee.next.tqe_next
+        }
+    }
+
+    /// Adds every field to a libevent header list (a request's or response's output headers).
+    func add(to list: UnsafeMutablePointer<evkeyvalq>?) {
+        for field in self {
+            evhttp_add_header(list, field.name, field.value)
         }
     }
 }
 
 extension Array where Element == UInt8 {
+    /// Appends the bytes to an evbuffer (a request's or response's output buffer).
+    func append(to evbuffer: OpaquePointer?) {
+        guard !isEmpty else { return }
+        _ = withUnsafeBytes { evbuffer_add(evbuffer, $0.baseAddress, $0.count) }
+    }
+
     /// Copies an evbuffer's contents without draining it.
     init(evbuffer: OpaquePointer) {
         let length = evbuffer_get_length(evbuffer)

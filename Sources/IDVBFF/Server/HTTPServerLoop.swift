@@ -201,9 +201,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         let response = response.hardened()
 
         let headers = evhttp_request_get_output_headers(request)
-        for field in response.headers {
-            evhttp_add_header(headers, field.name, field.value)
-        }
+        response.headers.add(to: headers)
         evhttp_add_header(headers, RequestID.headerName, context.requestID)
         if lifecycle.phase == .stopping, !response.headers.contains("Connection") {
             // Listeners are closed: make the client reconnect, which reaches another instance.
@@ -212,9 +210,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         trackWrite(of: request)
         switch response.delivery {
         case .complete:
-            if !response.body.isEmpty {
-                _ = response.body.withUnsafeBytes { evbuffer_add(evhttp_request_get_output_buffer(request), $0.baseAddress, $0.count) }
-            }
+            response.body.append(to: evhttp_request_get_output_buffer(request))
             evhttp_send_reply(request, Int32(response.status), nil, nil)
         case .truncated(let declaredLength):
             sendTruncated(response, declaredLength: declaredLength, to: request)
@@ -237,7 +233,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         evhttp_add_header(evhttp_request_get_output_headers(request), "Content-Length", String(declaredLength))
         evhttp_send_reply_start(request, Int32(response.status), nil)
         let chunk = evbuffer_new()
-        _ = response.body.withUnsafeBytes { evbuffer_add(chunk, $0.baseAddress, $0.count) }
+        response.body.append(to: chunk)
         evhttp_send_reply_chunk(request, chunk)
         evbuffer_free(chunk)
         evhttp_send_reply_end(request)

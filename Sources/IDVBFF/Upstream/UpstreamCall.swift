@@ -41,11 +41,8 @@ final class UpstreamCall {
 
         let headers = evhttp_request_get_output_headers(request)
         evhttp_add_header(headers, "Host", url.authority)
-        for field in exchange.request.headers {
-            evhttp_add_header(headers, field.name, field.value)
-        }
-        let body = exchange.request.body
-        _ = body.withUnsafeBytes { evbuffer_add(evhttp_request_get_output_buffer(request), $0.baseAddress, $0.count) }
+        exchange.request.headers.add(to: headers)
+        exchange.request.body.append(to: evhttp_request_get_output_buffer(request))
 
         retainedSelf = self
         guard evhttp_make_request(connection.pointer, request, method, url.path) == 0 else {
@@ -81,12 +78,13 @@ final class UpstreamCall {
             kind = .malformedResponse("invalid HTTP response head")
             detail = "upstream sent an invalid HTTP response head"
         default:
-            detail = tlsFailure ?? (connection.handshakeFinished
+            detail = tlsFailure?.description ?? (connection.handshakeFinished
                 ? "connection closed before the response was complete"
                 : "could not connect (DNS failure, connection refused or reset)")
             kind = .unavailable(detail)
         }
-        return Failure(upstreamFailure: kind, detail: detail, nothingSent: nothingSent, certificateRejected: connection.certificateRejected)
+        let certificateRejected = if case .certificateRejected = tlsFailure { true } else { false }
+        return Failure(upstreamFailure: kind, detail: detail, nothingSent: nothingSent, certificateRejected: certificateRejected)
     }
 }
 

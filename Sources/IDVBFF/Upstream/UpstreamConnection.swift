@@ -70,22 +70,35 @@ final class UpstreamConnection {
         bufferevent.map { cevent_tls_handshake_finished($0) != 0 } ?? false
     }
 
-    /// Why TLS failed, if it did: certificate verification or OpenSSL's error.
-    var tlsFailure: String? {
+    /// Why TLS failed, if it did.
+    var tlsFailure: UpstreamTLSFailure? {
         guard let bufferevent else { return nil }
-        var description = [CChar](repeating: 0, count: 512)
-        guard cevent_tls_describe_failure(bufferevent, &description, description.count) != 0 else { return nil }
-        return String(nulTerminated: description)
-    }
-
-    /// Whether the certificate was rejected (as opposed to the connection failing otherwise).
-    var certificateRejected: Bool {
-        tlsFailure?.hasPrefix("certificate verification failed") ?? false
+        var reason = [CChar](repeating: 0, count: 256)
+        switch cevent_tls_failure(bufferevent, &reason, reason.count) {
+        case CEVENT_TLS_CERTIFICATE_REJECTED: return .certificateRejected(String(nulTerminated: reason))
+        case CEVENT_TLS_OTHER_FAILURE: return .other(String(nulTerminated: reason))
+        default: return nil
+        }
     }
 
     deinit {
         evhttp_connection_set_closecb(pointer, nil, nil)
         evhttp_connection_free(pointer)  // frees the bufferevent and its SSL object too
+    }
+}
+
+/// Why TLS failed on an upstream connection.
+enum UpstreamTLSFailure: CustomStringConvertible {
+    /// The upstream's certificate failed verification: retrying cannot help.
+    case certificateRejected(String)
+    /// Another TLS error.
+    case other(String)
+
+    var description: String {
+        switch self {
+        case .certificateRejected(let reason): "certificate verification failed: \(reason)"
+        case .other(let reason): "TLS error: \(reason)"
+        }
     }
 }
 
