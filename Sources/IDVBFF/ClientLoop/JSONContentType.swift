@@ -8,15 +8,15 @@ enum JSONContentType {
     static func isAcceptable(_ headerValue: String?) -> Bool {
         guard let headerValue else { return false }
         var parts = headerValue.split(separator: ";", omittingEmptySubsequences: false).makeIterator()
-        guard let mediaType = parts.next(), isASCIICaseInsensitiveMatch(trimmed(mediaType), "application/json") else {
+        guard let mediaType = parts.next(), isASCIICaseInsensitiveMatch(mediaType.trimmingSpacesAndTabs(), "application/json") else {
             return false
         }
         while let parameter = parts.next() {
             let nameAndValue = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard isASCIICaseInsensitiveMatch(trimmed(nameAndValue[0]), "charset") else {
+            guard isASCIICaseInsensitiveMatch(nameAndValue[0].trimmingSpacesAndTabs(), "charset") else {
                 continue  // other parameters do not change how the body is read
             }
-            guard nameAndValue.count == 2, isUTF8Label(unquoted(trimmed(nameAndValue[1]))) else {
+            guard nameAndValue.count == 2, isUTF8Label(unquoted(nameAndValue[1].trimmingSpacesAndTabs())) else {
                 return false
             }
         }
@@ -31,17 +31,6 @@ enum JSONContentType {
     /// Compares bytes with ASCII case folding only: full Unicode folding would let `\u{212A}` (Kelvin) pass for `k`.
     private static func isASCIICaseInsensitiveMatch(_ text: Substring, _ expected: String) -> Bool {
         text.utf8.elementsEqualIgnoringASCIICase(expected.utf8)
-    }
-
-    /// Strips optional whitespace (spaces and tabs) around a header part.
-    private static func trimmed(_ text: Substring) -> Substring {
-        let isOptionalWhitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = text.firstIndex(where: { !isOptionalWhitespace($0) }),
-            let last = text.lastIndex(where: { !isOptionalWhitespace($0) })
-        else {
-            return text[text.endIndex...]
-        }
-        return text[first...last]
     }
 
     /// A parameter value without the quotes of a quoted-string such as `"utf-8"`.

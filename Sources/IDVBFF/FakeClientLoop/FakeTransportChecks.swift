@@ -29,7 +29,7 @@ enum FakeTransportChecks {
     /// `application/json; charset=utf-8` → `application/json`.
     private static func mediaType(_ value: some StringProtocol) -> String {
         let withoutParameters = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return withoutParameters.trimmingASCIISpaces().lowercased()
+        return withoutParameters.trimmingSpacesAndTabs().lowercased()
     }
 
     private static func acceptsJSON(_ accept: String) -> Bool {
@@ -40,17 +40,5 @@ enum FakeTransportChecks {
     private static func isIDVBFFUserAgent(_ userAgent: String) -> Bool {
         let prefix = "idv-bff/"
         return userAgent.hasPrefix(prefix) && userAgent.count > prefix.count
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces and tabs, the only padding HTTP allows around values.
-    fileprivate func trimmingASCIISpaces() -> Substring {
-        let padding: Set<Character> = [" ", "\t"]
-        let text = Substring(self)
-        guard let first = text.firstIndex(where: { !padding.contains($0) }),
-              let last = text.lastIndex(where: { !padding.contains($0) })
-        else { return "" }
-        return text[first...last]
     }
 }

@@ -25,7 +25,7 @@ public enum CORSAllowedOrigins: Sendable, Equatable {
     /// - Returns: The origins the valid entries allow, and one problem per invalid entry; the configuration is
     ///   usable only when `problems` is empty.
     public static func parsing(_ entries: [String]) -> (allowed: CORSAllowedOrigins, problems: [CORSOriginProblem]) {
-        let isAny = { (entry: String) in CORSHeaderSyntax.trimmed(entry) == anyOriginEntry }
+        let isAny = { (entry: String) in entry.trimmingSpacesAndTabs() == anyOriginEntry }
         if entries.contains(where: isAny) {
             let problems = entries.count == 1 ? [] : [CORSOriginProblem(position: nil, entry: anyOriginEntry, reason: .anyAmongOrigins)]
             return (.any, problems)

@@ -32,7 +32,7 @@ public struct CORSOrigin: Sendable, Hashable, CustomStringConvertible {
     /// - Parameter text: A bare origin such as `https://app.example.com` or `http://localhost:3000`.
     /// - Throws: ``Rejection`` when the text is not a bare `http` or `https` origin.
     public init(validating text: String) throws(Rejection) {
-        let trimmed = CORSHeaderSyntax.trimmed(text)
+        let trimmed = text.trimmingSpacesAndTabs()
         guard !trimmed.isEmpty else { throw .empty }
         // Checked first: `*.example.com` is a wildcard attempt, not merely a missing scheme.
         guard !trimmed.contains("*") else { throw .wildcard }

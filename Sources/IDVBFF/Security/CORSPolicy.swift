@@ -30,11 +30,18 @@ public struct CORSPolicy: Sendable {
     public static let exposedResponseHeaders = ["X-Request-Id", "Retry-After", "RateLimit", "RateLimit-Policy"]
 
     private static let allowedRequestHeaderKeys = Set(allowedRequestHeaders.map { $0.lowercased() })
+    // Field values that do not depend on the request, joined once.
+    private static let allowHeadersValue = allowedRequestHeaders.joined(separator: ", ")
+    private static let exposeHeadersValue = exposedResponseHeaders.joined(separator: ", ")
+    private static let preflightVaryValue = CORSVary.preflight.joined(separator: ", ")
+    private static let actualVaryValue = CORSVary.actual.joined(separator: ", ")
+    private let maxAgeValue: String
 
     /// Creates the policy the options describe.
     public init(_ options: CORSOptions) {
         allowedOrigins = options.allowedOrigins
         maxAgeSeconds = max(0, options.maxAgeSeconds)
+        maxAgeValue = String(maxAgeSeconds)
     }
 
     /// Decides about a request.
@@ -44,9 +51,9 @@ public struct CORSPolicy: Sendable {
 
     /// Decides about a request given its method and header fields.
     public func decide(method: HTTPMethod, headers: HTTPHeaders) -> CORSDecision {
-        let origins = CORSHeaderSyntax.values(of: "Origin", in: headers)
+        let origins = headers.values(named: "Origin")
         guard !origins.isEmpty else { return .notCORS }
-        let requestedMethods = CORSHeaderSyntax.values(of: "Access-Control-Request-Method", in: headers)
+        let requestedMethods = headers.values(named: "Access-Control-Request-Method")
         let isPreflight = method == .options && !requestedMethods.isEmpty
         // An OPTIONS that is not a preflight asks what the path accepts; the route answers that as for anyone.
         if method == .options, !isPreflight {
@@ -66,13 +73,13 @@ public struct CORSPolicy: Sendable {
         guard isPreflight else {
             return .actualAllowed(headers: actualHeaders(allowOrigin: echoedOrigin))
         }
-        let requestedMethod = String(CORSHeaderSyntax.trimmed(requestedMethods[0]))
+        let requestedMethod = String(requestedMethods[0].trimmingSpacesAndTabs())
         // Methods are case-sensitive; browsers send the standard ones upper-cased.
         guard requestedMethod == Self.allowedMethod.rawValue else {
             return .refused(.methodNotAllowed(requestedMethod))
         }
-        let requestedHeaders = CORSHeaderSyntax.listMembers(
-            CORSHeaderSyntax.values(of: "Access-Control-Request-Headers", in: headers)
+        let requestedHeaders = HTTPFieldList.members(of: 
+            headers.values(named: "Access-Control-Request-Headers")
         ).map { $0.lowercased() }
         let refusedHeaders = requestedHeaders.filter { !Self.allowedRequestHeaderKeys.contains($0) }
         guard refusedHeaders.isEmpty else {
@@ -147,9 +154,9 @@ public struct CORSPolicy: Sendable {
         [
             "Access-Control-Allow-Origin": allowOrigin,
             "Access-Control-Allow-Methods": Self.allowedMethod.rawValue,
-            "Access-Control-Allow-Headers": Self.allowedRequestHeaders.joined(separator: ", "),
-            "Access-Control-Max-Age": String(maxAgeSeconds),
-            "Vary": CORSVary.preflight.joined(separator: ", "),
+            "Access-Control-Allow-Headers": Self.allowHeadersValue,
+            "Access-Control-Max-Age": maxAgeValue,
+            "Vary": Self.preflightVaryValue,
         ]
     }
 
@@ -157,8 +164,8 @@ public struct CORSPolicy: Sendable {
     private func actualHeaders(allowOrigin: String) -> HTTPHeaders {
         [
             "Access-Control-Allow-Origin": allowOrigin,
-            "Access-Control-Expose-Headers": Self.exposedResponseHeaders.joined(separator: ", "),
-            "Vary": CORSVary.actual.joined(separator: ", "),
+            "Access-Control-Expose-Headers": Self.exposeHeadersValue,
+            "Vary": Self.actualVaryValue,
         ]
     }
 }

@@ -5,7 +5,7 @@ extension HTTPResponse {
         var response = self
         for field in corsHeaders {
             if field.name.utf8.elementsEqualIgnoringASCIICase("Vary".utf8) {
-                let vary = CORSHeaderSyntax.values(of: "Vary", in: response.headers).joined(separator: ", ")
+                let vary = response.headers.values(named: "Vary").joined(separator: ", ")
                 response.headers.replaceOrAdd(name: field.name, value: CORSVary.merged(vary, adding: field.value))
             } else {
                 response.headers.replaceOrAdd(name: field.name, value: field.value)

@@ -7,13 +7,13 @@ enum CORSVary {
 
     /// `existing` with the members of `added` it lacks appended, compared without regard to case; `*` stays `*`.
     static func merged(_ existing: String?, adding added: String) -> String {
-        guard let existing, !CORSHeaderSyntax.trimmed(existing).isEmpty else { return added }
-        let members = CORSHeaderSyntax.listMembers([existing])
+        guard let existing, !existing.trimmingSpacesAndTabs().isEmpty else { return added }
+        let members = HTTPFieldList.members(of: [existing])
         if members.contains("*") {
             return "*"
         }
         let known = Set(members.map { $0.lowercased() })
-        let missing = CORSHeaderSyntax.listMembers([added]).filter { !known.contains($0.lowercased()) }
+        let missing = HTTPFieldList.members(of: [added]).filter { !known.contains($0.lowercased()) }
         return (members + missing).joined(separator: ", ")
     }
 }

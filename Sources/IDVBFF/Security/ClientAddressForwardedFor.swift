@@ -5,18 +5,8 @@ enum ClientAddressForwardedFor {
 
     /// The entries of every `X-Forwarded-For` field, right-most first, as if the fields were joined with commas in
     /// order. Empty entries (`a,,b`) are skipped, as HTTP list syntax asks; surrounding spaces and tabs are trimmed.
-    static func entriesFromRight(_ headers: HTTPHeaders) -> [Substring] {
-        var entries: [Substring] = []
-        let values = headers.filter { $0.name.utf8.elementsEqualIgnoringASCIICase(headerName.utf8) }.map(\.value)
-        for value in values.reversed() {
-            for entry in value.split(separator: ",", omittingEmptySubsequences: false).reversed() {
-                let trimmed = entry.trimmingSpacesAndTabs()
-                if !trimmed.isEmpty {
-                    entries.append(trimmed)
-                }
-            }
-        }
-        return entries
+    static func entriesFromRight(_ headers: HTTPHeaders) -> [String] {
+        HTTPFieldList.members(of: headers.values(named: headerName)).reversed()
     }
 
     /// Whether any `X-Forwarded-For` field is present, even an empty one.
@@ -26,7 +16,8 @@ enum ClientAddressForwardedFor {
 
     /// The address in one entry: `192.0.2.1`, `192.0.2.1:5678`, `2001:db8::1`, `[2001:db8::1]` or
     /// `[2001:db8::1]:4711`. `nil` for anything else (`unknown`, host names, zone ids, bad ports).
-    static func address(inEntry entry: Substring) -> IPAddress? {
+    static func address(inEntry entry: String) -> IPAddress? {
+        let entry = Substring(entry)
         if entry.hasPrefix("[") {
             guard let close = entry.firstIndex(of: "]") else { return nil }
             let afterClose = entry[entry.index(after: close)...]

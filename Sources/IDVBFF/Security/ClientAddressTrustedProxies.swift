@@ -28,7 +28,7 @@ public struct TrustedProxies: Sendable, Equatable {
     /// Spaces around entries and empty entries are ignored. Every bad entry is reported, so that configuration can
     /// list them all at once; the good ones are kept either way.
     public static func parse(commaSeparated list: String) -> (trustedProxies: TrustedProxies, problems: [CIDRParseError]) {
-        parse(entries: list.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
+        parse(entries: HTTPFieldList.members(of: [list]))
     }
 
     /// Parses one entry per element, as from a YAML or JSON list; spaces around entries and empty entries are
@@ -46,17 +46,5 @@ public struct TrustedProxies: Sendable, Equatable {
             }
         }
         return (TrustedProxies(blocks), problems)
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces and horizontal tabs (HTTP's optional whitespace).
-    func trimmingSpacesAndTabs() -> SubSequence {
-        let isWhitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isWhitespace($0) }), let last = lastIndex(where: { !isWhitespace($0) })
-        else {
-            return self[endIndex...]
-        }
-        return self[first...last]
     }
 }
