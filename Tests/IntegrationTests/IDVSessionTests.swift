@@ -193,4 +193,23 @@ struct IDVSessionTests {
         #expect(response.header("Connection") == "close")
         #expect(fixture.server.waitForExit() == 0)
     }
+
+    @Test("once listeners have closed, a new request on a kept-alive connection gets 503 shutting_down and a close")
+    func newRequestWhileStoppingIsRefused() throws {
+        let fixture = try UpstreamFixture(fakeArguments: ["--latency-ms", "1500"])
+        let inFlight = try HTTPConnection(port: fixture.server.port)
+        let keptAlive = try HTTPConnection(port: fixture.server.port)
+        #expect(try keptAlive.request("GET", "/healthz").status == 200)
+        try inFlight.send(method: "POST", path: "/idv-session", headers: [("Content-Type", "application/json")], body: Array("{}".utf8))
+        Thread.sleep(forTimeInterval: 0.2)
+        fixture.server.signal(SIGTERM)
+        #expect(fixture.server.waitForLog("closing listeners; waiting for in-flight requests"))
+
+        let refused = try fixture.mint(on: keptAlive)
+        #expect(refused.status == 503)
+        #expect(refused.errorCode == "shutting_down")
+        #expect(refused.header("Connection") == "close")
+        #expect(try inFlight.readResponse().status == 200)
+        #expect(fixture.server.waitForExit() == 0)
+    }
 }

@@ -96,6 +96,23 @@ struct SecurityTests {
         #expect(fixture.server.log.contains("PROXY_TRUSTED_CIDRS"))
     }
 
+    @Test("clientloop.max_in_flight caps upstream calls across all threads; the rest get 503 upstream_busy at once")
+    func inFlightCapIsSharedByAllLoops() throws {
+        let fixture = try UpstreamFixture(
+            fakeArguments: ["--latency-ms", "800"], environment: ["CLIENTLOOP_MAX_IN_FLIGHT": "1"], threads: 2)
+        // Eight connections land on both loops; all requests are in flight before any answer is read.
+        let connections = try (0..<8).map { _ in try HTTPConnection(port: fixture.server.port) }
+        for connection in connections {
+            try connection.send(method: "POST", path: "/idv-session", headers: [("Content-Type", "application/json")], body: Array("{}".utf8))
+        }
+        let responses = try connections.map { try $0.readResponse() }
+        #expect(responses.filter { $0.status == 200 }.count == 1)
+        let busy = responses.filter { $0.status == 503 }
+        #expect(busy.count == 7)
+        #expect(busy.allSatisfy { $0.errorCode == "upstream_busy" && $0.header("Retry-After") == "1" })
+        #expect(try fixture.fakeStats()["requests"] as? Int == 1)
+    }
+
     @Test("contact.policy none refuses a body contactId")
     func nonePolicyRefusesContactIds() throws {
         let fixture = try fixture(["CONTACT_POLICY": "none"])
