@@ -102,4 +102,11 @@ struct FakeClientLoopTriggerTests {
         }
         #expect(FakeClientLoopTrigger(contactId: "contact-42") == nil)
     }
+
+    @Test func readmeDocumentsEveryTriggerAsTheFakeBehaves() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        #expect(text.contains(FakeClientLoopTrigger.markdownTable), "README's trigger table differs from FakeClientLoopTrigger.markdownTable")
+    }
 }
