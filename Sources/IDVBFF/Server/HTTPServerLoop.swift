@@ -24,12 +24,8 @@ final class HTTPServerLoop: @unchecked Sendable {
 
     /// Requests handed to a handler that have not been answered yet.
     private var awaitingResponse = 0
-    /// Connections whose last response is still being written: the loop must not close them when it stops.
-    private var connectionsWriting = Set<UInt>()
-    /// Connections a truncated response will drop, with the timer that drops them.
-    private var connectionsToDrop: [UInt: LoopTimer] = [:]
     /// Open client connections by their evhttp connection.
-    private var connections: [UInt: ServedConnection] = [:]
+    private var connections: [OpaquePointer: ServedConnection] = [:]
     /// Connections accepted in this loop turn, which evhttp has not finished setting up yet.
     private var acceptedConnections: [ServedConnection] = []
     private let admission: ConnectionAdmission
@@ -121,8 +117,9 @@ final class HTTPServerLoop: @unchecked Sendable {
             bufferevent = bufferevent_socket_new(base, -1, Int32(BEV_OPT_CLOSE_ON_FREE.rawValue))
         }
         guard let bufferevent else { return nil }  // out of memory: evhttp falls back to a bufferevent of its own
+        let permit = admission.limit.tryAcquirePermit()
         acceptedConnections.append(ServedConnection(
-            bufferevent: bufferevent, permit: admission.limit.tryAcquirePermit(),
+            bufferevent: bufferevent, permit: permit, isRefused: permit == nil,
             requestTimeoutSeconds: options.requestTimeoutSeconds, base: self.base))
         // evhttp creates the connection only after this returns. An activated event runs later in this same loop
         // turn, after the accept callback and before any read on the new socket.
@@ -136,8 +133,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         for connection in accepted {
             // evhttp frees the bufferevent only if its own set-up failed, which takes running out of memory.
             guard let evhttpConnection = cevent_served_connection(connection.bufferevent) else { continue }
-            connections[Self.key(evhttpConnection)] = connection
-            watchClose(of: evhttpConnection)
+            register(connection, as: evhttpConnection)
             if connection.isRefused {
                 refuse(connection)
             } else {
@@ -155,8 +151,27 @@ final class HTTPServerLoop: @unchecked Sendable {
         connection.abort()
     }
 
+    private func register(_ connection: ServedConnection, as evhttpConnection: OpaquePointer) {
+        connections[evhttpConnection] = connection
+        // evhttp reports the close before freeing the connection, so nothing outlives it here.
+        evhttp_connection_set_closecb(evhttpConnection, { connection, context in
+            guard let connection, let context else { return }
+            Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().connectionClosed(connection)
+        }, context)
+    }
+
+    /// The request's connection; one evhttp made without asking for a bufferevent (when making ours failed) is
+    /// adopted uncounted, so that its writes are still waited for at shutdown.
     private func servedConnection(of request: OpaquePointer) -> ServedConnection? {
-        evhttp_request_get_connection(request).flatMap { connections[Self.key($0)] }
+        guard let evhttpConnection = evhttp_request_get_connection(request) else { return nil }  // the client left
+        if let connection = connections[evhttpConnection] {
+            return connection
+        }
+        guard let bufferevent = evhttp_connection_get_bufferevent(evhttpConnection) else { return nil }
+        let adopted = ServedConnection(
+            bufferevent: bufferevent, permit: nil, isRefused: false, requestTimeoutSeconds: options.requestTimeoutSeconds, base: base)
+        register(adopted, as: evhttpConnection)
+        return adopted
     }
 
     /// Forgets every connection before evhttp frees them, so that nothing calls back into a finished loop.
@@ -229,7 +244,8 @@ final class HTTPServerLoop: @unchecked Sendable {
 
     /// Announces more body than it sends, then drops the connection shortly after: a crash mid-answer.
     private func sendTruncated(_ response: HTTPResponse, declaredLength: Int, to request: OpaquePointer) {
-        let connection = evhttp_request_get_connection(request)
+        let evhttpConnection = evhttp_request_get_connection(request)
+        let connection = servedConnection(of: request)
         evhttp_add_header(evhttp_request_get_output_headers(request), "Content-Length", String(declaredLength))
         evhttp_send_reply_start(request, Int32(response.status), nil)
         let chunk = evbuffer_new()
@@ -237,55 +253,36 @@ final class HTTPServerLoop: @unchecked Sendable {
         evhttp_send_reply_chunk(request, chunk)
         evbuffer_free(chunk)
         evhttp_send_reply_end(request)
-        guard let connection else { return }
+        guard let evhttpConnection, let connection else { return }
         // Freed on a later turn, once the partial answer has been flushed; a close by the peer first cancels it.
-        let key = Self.key(connection)
-        connectionsToDrop[key] = loopContext.schedule(after: 0.05) { [unowned self] in
-            connectionsToDrop[key] = nil
-            evhttp_connection_free(connection)
+        connection.dropTimer = loopContext.schedule(after: 0.05) { [unowned connection] in
+            connection.dropTimer = nil
+            evhttp_connection_free(evhttpConnection)
         }
     }
 
-    private static func key(_ pointer: OpaquePointer) -> UInt {
-        UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(pointer)))
-    }
-
-    /// Remembers that a response is being written until libevent reports it done or the connection closes.
+    /// Remembers that a response is being written until libevent reports it done or the connection closes: the
+    /// loop must not close such a connection when it stops.
     private func trackWrite(of request: OpaquePointer) {
-        guard let connection = evhttp_request_get_connection(request) else { return }  // the client already left
-        connectionsWriting.insert(Self.key(connection))
+        guard let connection = servedConnection(of: request) else { return }  // the client already left
+        connection.isWriting = true
         evhttp_request_set_on_complete_cb(request, { request, context in
             guard let request, let context else { return }
             Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().responseWritten(for: request)
         }, context)
-        watchClose(of: connection)
-    }
-
-    /// Has evhttp report the connection's close, which it does before freeing it.
-    private func watchClose(of connection: OpaquePointer) {
-        evhttp_connection_set_closecb(connection, { connection, context in
-            guard let connection, let context else { return }
-            Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().connectionClosed(connection)
-        }, context)
     }
 
     private func responseWritten(for request: OpaquePointer) {
-        // Keep-alive: the deadline for the next request starts now.
-        servedConnection(of: request)?.awaitRequest()
-        if let connection = evhttp_request_get_connection(request) {
-            writeEnded(on: connection)
+        if let connection = servedConnection(of: request) {
+            connection.isWriting = false
+            connection.awaitRequest()  // keep-alive: the deadline for the next request starts now
         }
-    }
-
-    private func writeEnded(on connection: OpaquePointer) {
-        connectionsWriting.remove(Self.key(connection))
         finishIfDrained()
     }
 
-    private func connectionClosed(_ connection: OpaquePointer) {
-        connections.removeValue(forKey: Self.key(connection))?.closed()
-        connectionsToDrop.removeValue(forKey: Self.key(connection))?.cancel()
-        writeEnded(on: connection)
+    private func connectionClosed(_ evhttpConnection: OpaquePointer) {
+        connections.removeValue(forKey: evhttpConnection)?.closed()
+        finishIfDrained()
     }
 
     // MARK: Stopping
@@ -302,7 +299,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     }
 
     private func finishIfDrained() {
-        if isStopping, !isFinished, awaitingResponse == 0, connectionsWriting.isEmpty {
+        if isStopping, !isFinished, awaitingResponse == 0, !connections.values.contains(where: \.isWriting) {
             // Deferred: this may run inside a libevent callback that still uses the connection.
             finishEvent.activate()
         }
@@ -312,7 +309,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         logger.warning("shutdown grace period ended with requests still in flight", metadata: [
             "loop": .stringConvertible(index),
             "awaiting_response": .stringConvertible(awaitingResponse),
-            "writing": .stringConvertible(connectionsWriting.count),
+            "writing": .stringConvertible(connections.values.filter(\.isWriting).count),
         ])
         finish()
     }

@@ -1,7 +1,8 @@
 import CEventShim
 
 /// One client connection of an ``HTTPServerLoop``, from the moment evhttp asks for its bufferevent until evhttp
-/// closes it: holds the connection's slot under `http.max_connections`, and enforces the request deadline.
+/// closes it: holds the connection's slot under `http.max_connections`, enforces the request deadline, and knows
+/// whether a response is still being written.
 ///
 /// libevent's own timeouts measure inactivity, so a client sending one byte every few seconds would never hit
 /// them. The deadline instead bounds the whole request: the head and body must arrive within
@@ -15,15 +16,22 @@ final class ServedConnection {
     /// The bufferevent evhttp serves the connection with.
     let bufferevent: OpaquePointer
     /// Whether the connection arrived over the cap and is to be closed unread.
-    var isRefused: Bool { permit == nil }
+    let isRefused: Bool
+    /// Whether a response is being written: the loop waits for it before stopping.
+    var isWriting = false
+    /// Drops the connection after a deliberately truncated response (the fake's `fail-reset`).
+    var dropTimer: LoopTimer?
     private var permit: ConcurrencyLimit.Permit?
     private var deadline: LoopEvent?
     private let requestTimeoutSeconds: Double
 
-    /// - Parameter permit: the connection's slot, or `nil` when it arrived over the cap.
-    init(bufferevent: OpaquePointer, permit: ConcurrencyLimit.Permit?, requestTimeoutSeconds: Double, base: EventBase) {
+    /// - Parameters:
+    ///   - permit: the connection's slot under the cap; `nil` when it arrived over the cap or is not counted.
+    ///   - isRefused: whether it arrived over the cap.
+    init(bufferevent: OpaquePointer, permit: ConcurrencyLimit.Permit?, isRefused: Bool, requestTimeoutSeconds: Double, base: EventBase) {
         self.bufferevent = bufferevent
         self.permit = permit
+        self.isRefused = isRefused
         self.requestTimeoutSeconds = requestTimeoutSeconds
         deadline = try? LoopEvent.user(on: base) { [unowned self] in abort() }
     }
@@ -43,9 +51,11 @@ final class ServedConnection {
         cevent_connection_abort(bufferevent)
     }
 
-    /// evhttp is closing the connection: the deadline stops and the slot is free again.
+    /// evhttp is closing the connection: the timers stop and the slot is free again.
     func closed() {
         deadline = nil
+        dropTimer?.cancel()
+        dropTimer = nil
         permit?.release()
         permit = nil
     }
