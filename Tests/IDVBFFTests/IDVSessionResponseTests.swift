@@ -31,11 +31,4 @@ struct IDVSessionResponseTests {
         #expect(document["token"] == .string(odd.token))
         #expect(document["expiresAt"] == .string("é"))
     }
-
-    @Test func encodableConformanceUsesTheSameNames() throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(IDVSessionResponse(session: session, environment: .prod))
-        #expect(String(decoding: data, as: UTF8.self) == #"{"env":"prod","expiresAt":"2026-01-01T00:10:00Z","token":"tok_abc"}"#)
-    }
 }

@@ -1,5 +1,5 @@
 /// The browser's answer from `POST /idv-session`: `{"token":…,"expiresAt":…,"env":…}`.
-public struct IDVSessionResponse: Encodable, Sendable, Equatable {
+public struct IDVSessionResponse: Sendable, Equatable {
     /// The session token for `<contact-idv-session>`.
     public var token: String
     /// When the token expires, as ClientLoop wrote it.
@@ -14,13 +14,9 @@ public struct IDVSessionResponse: Encodable, Sendable, Equatable {
         env = environment.rawValue
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case token, expiresAt, env
-    }
-
     /// The body, with the members always in the order token, expiresAt, env.
     ///
-    /// Written directly because `JSONEncoder` guarantees no member order other than sorted.
+    /// Written directly rather than with `JSONEncoder`, which guarantees no member order other than sorted.
     public var jsonBody: [UInt8] {
         var text = "{\"token\":"
         JSONText.appendString(token, to: &text)
