@@ -156,12 +156,10 @@ struct CORSHandlerTests {
 
     // MARK: Wiring
 
-    @Test func registerWithAPolicyPutsBothMethodsBehindIt() throws {
+    @Test func registerPutsBothMethodsBehindThePolicy() throws {
         var router = Router()
         let inner = RecordingHandler()
-        router.add(.post, IDVSessionRoutes.path, inner)
-        router.add(.options, IDVSessionRoutes.path, ImmediateHandler { _, _ in HTTPResponse(status: 204, headers: ["Allow": "POST, OPTIONS"]) })
-        router.applyCORS(Self.policy, to: IDVSessionRoutes.path)
+        IDVSessionRoutes.register(on: &router, handler: inner, cors: Self.policy)
 
         guard case .handler(let post, _) = router.resolve(.post, path: IDVSessionRoutes.path),
             case .handler(let options, _) = router.resolve(.options, path: IDVSessionRoutes.path)
@@ -179,33 +177,14 @@ struct CORSHandlerTests {
         #expect(plain.headers["Allow"] == "POST, OPTIONS")
     }
 
-    @Test func applyCORSKeepsAllowedMethodsAndServesWhileStopping() {
+    @Test func registerAddsOnlyPostAndOptions() {
         var router = Router()
-        router.add(.get, "/thing", servesWhileStopping: true, RecordingHandler())
-        router.applyCORS(Self.policy, to: "/thing")
-        guard case .handler(_, let route) = router.resolve(.get, path: "/thing") else {
-            Issue.record("the route must stay registered")
+        IDVSessionRoutes.register(on: &router, handler: RecordingHandler(), cors: Self.policy)
+        guard case .failure(.methodNotAllowed(let allowed)) = router.resolve(.get, path: IDVSessionRoutes.path) else {
+            Issue.record("GET must not be served")
             return
         }
-        #expect(route.servesWhileStopping)
-        #expect(route.allowedMethods == [.get, .head])
-        guard case .failure(.methodNotAllowed(let allowed)) = router.resolve(.post, path: "/thing") else {
-            Issue.record("applying CORS must not add methods")
-            return
-        }
-        #expect(allowed == [.get, .head])
-    }
-
-    @Test func registerWithoutAPolicyLeavesOriginsUnchecked() throws {
-        var router = Router()
-        let handler = IDVSessionHandler(client: NeverCalledClient(), environment: .prod)
-        IDVSessionRoutes.register(on: &router, handler: handler, cors: nil)
-        guard case .handler(let options, _) = router.resolve(.options, path: IDVSessionRoutes.path) else {
-            Issue.record("OPTIONS must be registered")
-            return
-        }
-        let preflight = Self.request(.options, ["Origin": "https://evil.example", "Access-Control-Request-Method": "POST"])
-        #expect(try #require(Self.responses(of: options, to: preflight).first).headers["Allow"] == "POST, OPTIONS")
+        #expect(Set(allowed) == [.post, .options])
     }
 
     @Test func registerWithAPolicyRefusesBeforeTheSessionHandler() throws {

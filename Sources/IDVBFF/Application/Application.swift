@@ -37,7 +37,10 @@ public final class Application {
             let pool = try UpstreamPool(options: poolOptions, loop: loop, tls: tls, logger: logger)
             let client = ConcurrencyLimitedClient(wrapping: ClientLoopGraphClient(settings: settings, transport: pool), limit: inFlight)
             let session = IDVSessionHandler(client: client, environment: settings.environment, contactPolicy: contactPolicy)
-            let limited = RateLimitedHandler(limiter: limiter, resolver: clientAddresses, wrapped: session, forwardedForWarnings: forwardedForWarnings)
+            // Without a rate limit the client's address decides nothing, so it is not worked out.
+            let limited: any RouteHandler = security.rateLimit.isEnabled
+                ? RateLimitedHandler(limiter: limiter, resolver: clientAddresses, wrapped: session, forwardedForWarnings: forwardedForWarnings)
+                : session
             IDVSessionRoutes.register(on: &router, handler: limited, cors: cors)
             // One loop keeps the shared key store current for all of them.
             if loop.index == 0, let remoteJWKS, case .jwt(let verifier) = contactPolicy {

@@ -4,7 +4,7 @@ import Logging
 /// runs, and adds CORS headers to the route's answers for allowed origins, errors included.
 ///
 /// Wrap every method of a path, `OPTIONS` included, since preflights arrive as `OPTIONS`:
-/// `router.add(.post, path, CORSHandler(policy: policy, wrapped: handler))`, or ``Router/applyCORS(_:to:)``.
+/// `router.add(.post, path, CORSHandler(policy: policy, wrapped: handler))`, as ``IDVSessionRoutes`` does.
 public struct CORSHandler: RouteHandler {
     private let policy: CORSPolicy
     private let wrapped: any RouteHandler
