@@ -15,6 +15,13 @@ struct DemoConfigurationTests {
         #expect(configuration.clientLoop.graphURL.host == "127.0.0.1")
     }
 
+    @Test func checkConfigSaysTheGraphURLIsTheInProcessFake() async throws {
+        let configuration = try await load([:])
+        let line = configuration.description.split(separator: "\n").first { $0.hasPrefix("clientloop.graph_url ") }
+        #expect(line?.hasSuffix(" = (the in-process fake ClientLoop, on a port chosen at start-up)") == true)
+        #expect(!configuration.description.contains(":0/"))
+    }
+
     @Test func neverUsesARealKeyFromTheEnvironment() async throws {
         let configuration = try await load(["CLIENTLOOP_API_KEY": "real-key", "CLIENTLOOP_ORG_ID": "org-real"])
         #expect(configuration.clientLoop.apiKey == ClientLoopSettings.demoAPIKey)

@@ -76,7 +76,8 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
             (.clientLoopAPIKeyFile, clientLoop.apiKeyFile ?? notSet),
             (.clientLoopOrgID, clientLoop.orgId),
             (.clientLoopEnvironment, clientLoop.environment.rawValue),
-            (.clientLoopGraphURL, clientLoop.graphURL.description),
+            (.clientLoopGraphURL, clientLoop.graphURL == ClientLoopSettings.demoGraphURL
+                ? "(the in-process fake ClientLoop, on a port chosen at start-up)" : clientLoop.graphURL.description),
             (.clientLoopCAFile, clientLoop.caFile ?? notSet),
             (.clientLoopTimeoutMilliseconds, String(clientLoop.timeoutMilliseconds)),
             (.clientLoopPoolSize, String(clientLoop.poolSize)),

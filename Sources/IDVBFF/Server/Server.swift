@@ -102,7 +102,6 @@ public final class Server {
     }
 
     private func closeListeners() {
-        lifecycle.advance(to: .draining)
         guard lifecycle.advance(to: .stopping) else { return }
         logger.info("closing listeners; waiting for in-flight requests")
         for loop in loops {

@@ -10,8 +10,6 @@ final class UpstreamConnection {
     private let bufferevent: OpaquePointer?
     /// Whether a request is on this connection now.
     var isBusy = false
-    /// Whether the peer or libevent closed it; it must be freed, outside libevent's callbacks.
-    private(set) var isClosed = false
     /// Called on the loop's thread when the connection closes.
     var onClose: (() -> Void)?
 
@@ -57,7 +55,6 @@ final class UpstreamConnection {
     private var nagleDisabled = false
 
     private func closed() {
-        isClosed = true
         onClose?()
     }
 

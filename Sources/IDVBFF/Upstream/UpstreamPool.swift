@@ -49,7 +49,7 @@ public final class UpstreamPool: UpstreamTransport {
     }
 
     private func idleConnection() -> UpstreamConnection? {
-        connections.first { !$0.isBusy && !$0.isClosed }
+        connections.first { !$0.isBusy }  // a closed connection has already been retired
     }
 
     private func openConnection(ignoringLimit: Bool = false) -> UpstreamConnection? {
