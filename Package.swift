@@ -67,6 +67,8 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "idv-bff",
+                // The strict JSON parser checks the server's bodies (a duplicated key must not pass unseen).
+                "IDVBFF",
                 // Signs the tokens an integrator's identity provider would issue.
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],

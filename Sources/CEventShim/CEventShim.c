@@ -12,6 +12,8 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+// Only here, for the request version: Swift sees requests as opaque.
+#include <event2/http_struct.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
 #include <event2/util.h>
@@ -161,4 +163,9 @@ const char *cevent_request_peer(struct evhttp_request *request, uint16_t *port) 
     evhttp_connection_get_peer(connection, &address, &peer_port);
     *port = peer_port;
     return address;
+}
+
+void cevent_request_version(struct evhttp_request *request, int *major, int *minor) {
+    *major = request->major;
+    *minor = request->minor;
 }

@@ -1,6 +1,7 @@
 #include "CEventShimTLS.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +77,64 @@ static int cevent_is_ip_address(const char *host) {
     return inet_pton(AF_INET, host, buffer) == 1 || inet_pton(AF_INET6, host, buffer) == 1;
 }
 
-struct bufferevent *cevent_tls_client_bufferevent_new(struct event_base *base, SSL_CTX *context, const char *host) {
+// The handshake watch: a callback and its context, kept in the SSL object's ex_data and freed with it.
+typedef struct {
+    cevent_callback callback;
+    void *context;
+} cevent_tls_handshake_watch;
+
+static int cevent_tls_watch_index = -1;
+static pthread_once_t cevent_tls_watch_index_once = PTHREAD_ONCE_INIT;
+
+static void cevent_tls_watch_free(void *parent, void *pointer, CRYPTO_EX_DATA *data, int index, long argl,
+                                  void *argp) {
+    (void)parent;
+    (void)data;
+    (void)index;
+    (void)argl;
+    (void)argp;
+    free(pointer);
+}
+
+static void cevent_tls_watch_index_new(void) {
+    cevent_tls_watch_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, cevent_tls_watch_free);
+}
+
+// OpenSSL reports handshake progress here, at the moment it happens; the watch fires once.
+static void cevent_tls_info_callback(const SSL *ssl, int where, int ret) {
+    (void)ret;
+    if (!(where & SSL_CB_HANDSHAKE_DONE)) {
+        return;
+    }
+    cevent_tls_handshake_watch *watch = SSL_get_ex_data(ssl, cevent_tls_watch_index);
+    if (watch != NULL && watch->callback != NULL) {
+        cevent_callback callback = watch->callback;
+        watch->callback = NULL;
+        callback(watch->context);
+    }
+}
+
+static int cevent_tls_watch_handshake(SSL *ssl, cevent_callback on_handshake_done, void *context) {
+    pthread_once(&cevent_tls_watch_index_once, cevent_tls_watch_index_new);
+    if (cevent_tls_watch_index < 0) {
+        return 0;
+    }
+    cevent_tls_handshake_watch *watch = calloc(1, sizeof(*watch));
+    if (watch == NULL) {
+        return 0;
+    }
+    watch->callback = on_handshake_done;
+    watch->context = context;
+    if (SSL_set_ex_data(ssl, cevent_tls_watch_index, watch) != 1) {
+        free(watch);
+        return 0;
+    }
+    SSL_set_info_callback(ssl, cevent_tls_info_callback);
+    return 1;
+}
+
+struct bufferevent *cevent_tls_client_bufferevent_new(struct event_base *base, SSL_CTX *context, const char *host,
+                                                      cevent_callback on_handshake_done, void *callback_context) {
     SSL *ssl = SSL_new(context);
     if (ssl == NULL) {
         return NULL;
@@ -89,22 +147,18 @@ struct bufferevent *cevent_tls_client_bufferevent_new(struct event_base *base, S
         configured = SSL_set_tlsext_host_name(ssl, host) == 1 && SSL_set1_host(ssl, host) == 1;
         SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     }
+    configured = configured && cevent_tls_watch_handshake(ssl, on_handshake_done, callback_context);
     if (!configured) {
         SSL_free(ssl);
         return NULL;
     }
-    // The bufferevent owns `ssl` from here on, even when creation fails.
+    // The bufferevent owns `ssl` from here on, even when creation fails (libevent frees it then).
     struct bufferevent *bufferevent = bufferevent_openssl_socket_new(
         base, -1, ssl, BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
     if (bufferevent != NULL) {
         bufferevent_openssl_set_allow_dirty_shutdown(bufferevent, 1);
     }
     return bufferevent;
-}
-
-int cevent_tls_handshake_finished(struct bufferevent *bufferevent) {
-    SSL *ssl = bufferevent == NULL ? NULL : bufferevent_openssl_get_ssl(bufferevent);
-    return ssl != NULL && SSL_is_init_finished(ssl);
 }
 
 cevent_tls_failure_kind cevent_tls_failure(struct bufferevent *bufferevent, char *reason, size_t capacity) {
@@ -130,11 +184,7 @@ struct bufferevent *cevent_tls_server_bufferevent_new(struct event_base *base, S
     if (ssl == NULL) {
         return NULL;
     }
-    // BEV_OPT_CLOSE_ON_FREE also frees the SSL object with the bufferevent.
-    struct bufferevent *bufferevent =
-        bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-    if (bufferevent == NULL) {
-        SSL_free(ssl);
-    }
-    return bufferevent;
+    // The bufferevent owns `ssl` from here on, even when creation fails (libevent frees it then): never free it
+    // here. BEV_OPT_CLOSE_ON_FREE frees it with the bufferevent.
+    return bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 }

@@ -189,7 +189,7 @@ struct CORSHandlerTests {
 
     @Test func registerWithAPolicyRefusesBeforeTheSessionHandler() throws {
         var router = Router()
-        IDVSessionRoutes.register(on: &router, handler: IDVSessionHandler(client: NeverCalledClient(), environment: .prod), cors: Self.policy)
+        IDVSessionRoutes.register(on: &router, handler: IDVSessionHandler(client: NeverCalledClient(), environment: .prod, contactPolicy: .none), cors: Self.policy)
         guard case .handler(let post, _) = router.resolve(.post, path: IDVSessionRoutes.path) else {
             Issue.record("POST must be registered")
             return

@@ -72,7 +72,7 @@ extension ConfigurationTests {
             rate_limit.per_minute        = 30
             rate_limit.burst             = 10
             proxy.trusted_cidrs          = (not set)
-            contact.policy               = body
+            contact.policy               = none
             log.level                    = info
             shutdown.delay_seconds       = 0
             shutdown.grace_seconds       = 10

@@ -35,8 +35,11 @@ struct ContactPolicyTests {
             Issue.record("a body contactId must be refused")
             return
         }
-        #expect(rejection.apiError == .contactForbidden)
+        #expect(rejection.apiError == .newContactsOnly)
         #expect(rejection.apiError.response(requestID: "r").status == 403)
+        #expect(rejection.apiError.code == "contact_forbidden")
+        // The operator learns which setting to change, and the safe choice.
+        #expect(rejection.apiError.message.contains("CONTACT_POLICY=jwt"))
         #expect(!rejection.logReason.contains("contact_9"))
     }
 

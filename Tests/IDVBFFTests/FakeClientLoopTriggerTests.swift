@@ -76,10 +76,26 @@ struct FakeClientLoopTriggerTests {
 
     @Test func resetTriggerWritesAHeadPromisingMoreThanItSends() throws {
         let answer = Fixture.answer(contactId: "fail-reset")
-        #expect(answer.response.status == 200)
-        #expect(answer.response.delivery == .truncated(declaredLength: 1000))
-        #expect(answer.response.body.count == 20)
+        guard case .rawThenClose(let bytes) = answer.response.delivery else {
+            Issue.record("fail-reset must write raw bytes")
+            return
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        #expect(parts.count == 2)
+        #expect(parts[0].hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(parts[0].contains("\r\nContent-Length: 1000"))
+        #expect(parts[1].utf8.count == 20)
         #expect(answer.delayMilliseconds == 0)
+    }
+
+    @Test func closeTriggerWritesNothing() {
+        #expect(Fixture.answer(contactId: "fail-close").response.delivery == .rawThenClose([]))
+    }
+
+    @Test func garbageTriggerWritesSomethingThatIsNotAStatusLine() {
+        let answer = Fixture.answer(contactId: "fail-garbage-status")
+        #expect(answer.response.delivery == .rawThenClose(Array("SURPRISE 200 not-http\r\n\r\n".utf8)))
     }
 
     @Test func triggersWinOverTheFailRate() {

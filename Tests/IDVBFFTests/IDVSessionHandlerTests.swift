@@ -44,7 +44,8 @@ struct IDVSessionHandlerTests {
         body: String = "",
         contentType: String? = nil,
         answer: Result<IDVSession, UpstreamFailure> = .success(session),
-        environment: ClientLoopEnvironment = .prod
+        environment: ClientLoopEnvironment = .prod,
+        contactPolicy: ContactPolicy = .body
     ) -> Outcome {
         let client = ScriptedClient(answer: answer)
         let lines = Lines()
@@ -56,7 +57,7 @@ struct IDVSessionHandlerTests {
         }
         let request = HTTPRequest(method: .post, path: "/idv-session", headers: headers, body: Array(body.utf8))
         var responses: [HTTPResponse] = []
-        IDVSessionHandler(client: client, environment: environment)
+        IDVSessionHandler(client: client, environment: environment, contactPolicy: contactPolicy)
             .handle(request, context: RequestContext(requestID: "req-1", logger: logger)) { responses.append($0) }
         return Outcome(responses: responses, client: client, logLines: lines.all)
     }
@@ -79,6 +80,14 @@ struct IDVSessionHandlerTests {
         #expect(outcome.response.status == 200)
         #expect(outcome.client.calls.first?.contactId == "ct_42")
         #expect(outcome.client.calls.first?.requestID == "req-1")
+    }
+
+    @Test func newContactsOnlyPolicyRefusesABodyContactIdWithoutCallingClientLoop() {
+        let outcome = run(body: #"{"contactId":"ct_42"}"#, contentType: "application/json", contactPolicy: .none)
+        #expect(outcome.response.status == 403)
+        #expect(outcome.client.calls.isEmpty)
+        #expect(outcome.bodyText.contains(#""code":"contact_forbidden""#))
+        #expect(outcome.bodyText.contains("CONTACT_POLICY=jwt"))
     }
 
     @Test func echoesTheConfiguredEnvironment() {

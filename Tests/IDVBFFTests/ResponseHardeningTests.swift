@@ -55,8 +55,8 @@ struct ResponseHardeningTests {
         #expect(once.hardened().headers == once.headers)
     }
 
-    @Test func keepsTruncatedDelivery() {
-        let response = HTTPResponse(status: 200, body: [1, 2], delivery: .truncated(declaredLength: 10)).hardened()
-        #expect(response.delivery == .truncated(declaredLength: 10))
+    @Test func keepsRawDelivery() {
+        let response = HTTPResponse(status: 200, delivery: .rawThenClose([1, 2])).hardened()
+        #expect(response.delivery == .rawThenClose([1, 2]))
     }
 }

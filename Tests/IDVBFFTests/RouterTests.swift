@@ -69,10 +69,4 @@ struct RouterTests {
             return
         }
     }
-
-    @Test func splitsTargetIntoPathAndQuery() {
-        #expect(HTTPRequest.splitTarget("/a/b?x=1&y") == ("/a/b", "x=1&y"))
-        #expect(HTTPRequest.splitTarget("/a") == ("/a", nil))
-        #expect(HTTPRequest.splitTarget("/?") == ("/", ""))
-    }
 }

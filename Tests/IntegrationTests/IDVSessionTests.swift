@@ -70,12 +70,16 @@ struct IDVSessionTests {
         ("fail-malformed-json", 502, "upstream_error"),
         ("fail-oversized", 502, "upstream_error"),
         ("fail-reset", 502, "upstream_unavailable"),
+        ("fail-close", 502, "upstream_unavailable"),
+        ("fail-garbage-status", 502, "upstream_error"),
     ])
     func upstreamFailureMaps(contactId: String, status: Int, code: String) throws {
         let fixture = try UpstreamFixture()
         let response = try fixture.mint(#"{"contactId":"\#(contactId)"}"#, headers: [("X-Request-Id", "fail-\(contactId)")])
         #expect(response.status == status)
         #expect(response.errorCode == code)
+        // ClientLoop received the mutation once: whatever went wrong after that, it was never sent again.
+        #expect(try fixture.fakeStats()["requests"] as? Int == 1)
         let error = try #require(response.json?["error"] as? [String: Any])
         #expect(error["requestId"] as? String == "fail-\(contactId)")
         // ClientLoop's own words stay in the log.
@@ -94,6 +98,21 @@ struct IDVSessionTests {
         let response = try fixture.mint(#"{"contactId":"fail-slow"}"#)
         #expect(response.status == 504)
         #expect(response.errorCode == "upstream_timeout")
+    }
+
+    @Test("a mint that failed after ClientLoop received it is not sent again on the same keep-alive path")
+    func failureAfterDeliveryOnAReusedConnectionIsNotResent() throws {
+        let fixture = try UpstreamFixture()
+        let connection = try HTTPConnection(port: fixture.server.port)
+        #expect(try fixture.mint(on: connection).status == 200)
+        for trigger in ["fail-reset", "fail-close", "fail-garbage-status", "fail-oversized"] {
+            #expect(try fixture.mint(#"{"contactId":"\#(trigger)"}"#, on: connection).status == 502)
+        }
+        #expect(try fixture.mint(on: connection).status == 200)
+        let stats = try fixture.fakeStats()
+        #expect(stats["requests"] as? Int == 6)
+        #expect(stats["successes"] as? Int == 2)
+        #expect(!fixture.server.log.contains("could not connect"))
     }
 
     @Test("a refused connection is upstream_unavailable")

@@ -64,6 +64,9 @@ struct evhttp_connection *cevent_served_connection(struct bufferevent *buffereve
 /// answer.
 void cevent_connection_abort(struct bufferevent *bufferevent);
 
+/// The HTTP version of a request's line (`HTTP/1.1` gives 1 and 1); libevent has no accessor for it.
+void cevent_request_version(struct evhttp_request *request, int *major, int *minor);
+
 /// The peer address of the request's connection as text, or NULL when the client has already gone.
 const char *cevent_request_peer(struct evhttp_request *request, uint16_t *port);
 

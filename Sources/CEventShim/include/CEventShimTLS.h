@@ -25,10 +25,12 @@ void cevent_tls_context_free(SSL_CTX *context);
 
 /// A not-yet-connected client bufferevent whose TLS session sends SNI for `host` (when it is a name) and verifies
 /// that the certificate matches `host` (name or IP address). NULL on failure.
-struct bufferevent *cevent_tls_client_bufferevent_new(struct event_base *base, SSL_CTX *context, const char *host);
-
-/// Whether the connection's TLS handshake completed (before that, no request byte can have reached the peer).
-int cevent_tls_handshake_finished(struct bufferevent *bufferevent);
+///
+/// `on_handshake_done` runs once, on the loop's thread, at the moment the TLS handshake completes: before that no
+/// request byte can have reached the peer. It is called with `callback_context` and never after the bufferevent is
+/// freed. (libevent resets the SSL object before reporting a failure, so the handshake state cannot be read then.)
+struct bufferevent *cevent_tls_client_bufferevent_new(struct event_base *base, SSL_CTX *context, const char *host,
+                                                      cevent_callback on_handshake_done, void *callback_context);
 
 /// What went wrong with a connection's TLS, as `cevent_tls_failure` reports it.
 typedef enum {

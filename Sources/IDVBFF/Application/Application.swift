@@ -27,7 +27,7 @@ public final class Application {
         let clientAddresses = ClientAddressResolver(trustedProxies: security.trustedProxies)
         let forwardedForWarnings = WarningThrottle(interval: .seconds(300))
         let inFlight = ConcurrencyLimit(maximum: security.maxInFlight)
-        for warning in cors.startupWarnings(contactPolicyIsBody: security.contactPolicy == .body) {
+        for warning in security.contactPolicy.startupWarnings + cors.startupWarnings(contactPolicyIsBody: security.contactPolicy == .body) {
             logger.warning("\(warning)")
         }
 

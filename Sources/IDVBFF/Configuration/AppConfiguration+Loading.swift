@@ -31,7 +31,7 @@ extension AppConfiguration {
             : ClientLoopSettings(validating: raw, problems: &problems)
         let log = LogSettings(validating: raw, problems: &problems)
         let shutdown = ShutdownSettings(validating: raw, problems: &problems)
-        let security = SecuritySettings(validating: raw, problems: &problems)
+        let security = SecuritySettings(validating: raw, demo: overrides.demo, problems: &problems)
         guard problems.isEmpty, let http, let clientLoop, let log, let shutdown, let security else {
             throw ConfigurationError(problems: problems)
         }

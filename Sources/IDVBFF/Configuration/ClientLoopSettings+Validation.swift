@@ -71,7 +71,7 @@ extension ClientLoopSettings {
             )
             return nil
         case (let key?, nil):
-            return Secret(key)
+            return Self.bearerCredentials(key, from: .clientLoopAPIKey, problems: &problems)
         case (nil, let path?):
             switch LocalFile.readText(at: path, limit: apiKeyFileSizeLimit) {
             case .failure(let failure):
@@ -84,9 +84,23 @@ extension ClientLoopSettings {
                     problems.append(ConfigurationProblem(.clientLoopAPIKeyFile, "\"\(path)\" is empty"))
                     return nil
                 }
-                return Secret(key)
+                return Self.bearerCredentials(key, from: .clientLoopAPIKeyFile, problems: &problems)
             }
         }
+    }
+
+    /// The key as bearer credentials, or `nil` after recording a problem that never quotes it.
+    ///
+    /// libevent silently drops a header whose value holds CR, LF or other control bytes, so such a key would send
+    /// every request without `Authorization`. Bearer credentials (RFC 6750 §2.1) are visible ASCII without spaces.
+    static func bearerCredentials(_ key: String, from setting: SettingKey, problems: inout [ConfigurationProblem]) -> Secret? {
+        guard key.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) else {
+            let detail = "holds a space, a line break, a control byte or a non-ASCII character (the value is not shown); "
+                + "an API key is visible ASCII only"
+            problems.append(ConfigurationProblem(setting, detail))
+            return nil
+        }
+        return Secret(key)
     }
 
     private static func validatedEnvironment(

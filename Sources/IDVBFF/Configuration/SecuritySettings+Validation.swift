@@ -2,7 +2,9 @@ import Foundation
 
 extension SecuritySettings {
     /// Validates the security settings, recording a problem for each bad value.
-    init?(validating raw: RawSettings, problems: inout [ConfigurationProblem]) {
+    /// - Parameter demo: `--demo` mode, where the contact policy defaults to `body` so that developers can try
+    ///   contact ids and the fake's triggers; everywhere else it defaults to `none`.
+    init?(validating raw: RawSettings, demo: Bool = false, problems: inout [ConfigurationProblem]) {
         let problemsBefore = problems.count
 
         let origins = Self.list(raw[.corsAllowedOrigins])
@@ -19,7 +21,8 @@ extension SecuritySettings {
         let (trustedProxies, proxyProblems) = TrustedProxies.parse(entries: Self.list(raw[.proxyTrustedCIDRs]))
         problems += proxyProblems.map { ConfigurationProblem(.proxyTrustedCIDRs, $0.description) }
 
-        var contactPolicy = ContactPolicyKind.body
+        // Secure by default: a browser may name an existing contact only when the operator says so.
+        var contactPolicy = demo ? ContactPolicyKind.body : ContactPolicyKind.none
         if let text = raw[.contactPolicy] {
             if let kind = ContactPolicyKind(rawValue: text.lowercased()) {
                 contactPolicy = kind

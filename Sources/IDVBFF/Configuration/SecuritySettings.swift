@@ -23,7 +23,7 @@ public struct SecuritySettings: Sendable, Equatable {
         rateLimit: RateLimitPolicy = RateLimitPolicy(perMinute: defaultRateLimitPerMinute, burst: defaultRateLimitBurst),
         trustedProxies: TrustedProxies = .empty,
         maxInFlight: Int = defaultMaxInFlight,
-        contactPolicy: ContactPolicyKind = .body,
+        contactPolicy: ContactPolicyKind = .none,
         jwt: JWTSettings? = nil
     ) {
         self.cors = cors
@@ -37,12 +37,26 @@ public struct SecuritySettings: Sendable, Equatable {
 
 /// The choice of `contact.policy`.
 public enum ContactPolicyKind: String, Sendable, Equatable, CaseIterable {
-    /// The body's `contactId` is trusted: fine when only the integrator's own, signed-in pages can call.
+    /// The body's `contactId` is trusted: any visitor of a page that can call the API may verify any contact. Only
+    /// when configured explicitly (or in `--demo`), and warned about at start-up.
     case body
-    /// Only brand-new contacts: no request may name an existing contact.
+    /// Only brand-new contacts: no request may name an existing contact (the default).
     case none
     /// The contact comes from a JWT issued by the integrator's identity provider.
     case jwt
+
+    /// Said at start-up when the browser chooses the contact: an operator must know they opted into that.
+    public static let bodyPolicyWarning =
+        "contact.policy is body: the browser chooses which contact to verify, so any visitor of a page that can call "
+        + "this API may verify any contact; use CONTACT_POLICY=jwt to bind the contact to your sign-in"
+
+    /// Warnings to log at start-up about this choice; empty when there is nothing to say.
+    public var startupWarnings: [String] {
+        switch self {
+        case .body: [Self.bodyPolicyWarning]
+        case .none, .jwt: []
+        }
+    }
 }
 
 /// `jwt.*`: the checks and the key set for `contact.policy: jwt`.

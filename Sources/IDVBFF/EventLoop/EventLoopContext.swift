@@ -15,11 +15,12 @@ public final class EventLoopContext {
     }
 
     /// Runs `action` once on this loop after `seconds`, unless the returned timer is cancelled first.
+    /// - Throws: When libevent cannot create the timer; callers must not carry on as if a deadline were set.
     @discardableResult
-    public func schedule(after seconds: Double, _ action: @escaping () -> Void) -> LoopTimer {
+    public func schedule(after seconds: Double, _ action: @escaping () -> Void) throws(EventLoopError) -> LoopTimer {
         let timer = LoopTimer(context: self, action: action)
+        try timer.start(after: seconds)
         timers[ObjectIdentifier(timer)] = timer
-        timer.start(after: seconds)
         return timer
     }
 
@@ -50,10 +51,11 @@ public final class LoopTimer {
         self.action = action
     }
 
-    fileprivate func start(after seconds: Double) {
+    fileprivate func start(after seconds: Double) throws(EventLoopError) {
         guard let context else { return }
-        event = try? LoopEvent.user(on: context.base) { [unowned self] in fire() }
-        event?.schedule(after: seconds)
+        let event = try LoopEvent.user(on: context.base) { [unowned self] in fire() }
+        event.schedule(after: seconds)
+        self.event = event
     }
 
     /// Stops the timer from firing; harmless after it fired.

@@ -67,7 +67,11 @@ final class FakeClientLoopHandler: RouteHandler {
     func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping ResponseCallback) {
         let answer = responder.answer(request, extraStats: ["handshakes": tls?.handshakes ?? 0])
         if answer.delayMilliseconds > 0 {
-            loop.schedule(after: Double(answer.delayMilliseconds) / 1000) { respond(answer.response) }
+            do {
+                try loop.schedule(after: Double(answer.delayMilliseconds) / 1000) { respond(answer.response) }
+            } catch {
+                respond(.json(status: 500, #"{"errors":[{"message":"the fake could not delay its answer"}]}"#))
+            }
         } else {
             respond(answer.response)
         }

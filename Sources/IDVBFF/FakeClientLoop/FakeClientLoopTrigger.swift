@@ -25,6 +25,10 @@ public enum FakeClientLoopTrigger: String, Sendable, CaseIterable {
     case slow = "fail-slow"
     /// Part of a response, then an abrupt close.
     case reset = "fail-reset"
+    /// The whole request read, then a close without a byte of answer.
+    case closeWithoutAnswer = "fail-close"
+    /// A status line that is not HTTP, then a close.
+    case garbageStatusLine = "fail-garbage-status"
 
     /// How long `fail-slow` waits before its otherwise normal answer, in milliseconds.
     public static let slowAnswerMilliseconds = 30_000
@@ -37,6 +41,9 @@ public enum FakeClientLoopTrigger: String, Sendable, CaseIterable {
 
     /// The `Content-Length` `fail-reset` announces; far more than it writes before closing.
     public static let resetAnnouncedContentLength = 1000
+
+    /// What `fail-garbage-status` sends in place of a status line.
+    public static let garbageStatusLineBytes = "SURPRISE 200 not-http\r\n\r\n"
 
     /// The trigger for a contact id, if it is one.
     public init?(contactId: String) {
@@ -66,6 +73,8 @@ public enum FakeClientLoopTrigger: String, Sendable, CaseIterable {
         case .reset:
             "a status line and headers announcing `Content-Length: \(Self.resetAnnouncedContentLength)`, "
                 + "20 body bytes, then an abrupt close"
+        case .closeWithoutAnswer: "nothing: the request is read, then the connection closed"
+        case .garbageStatusLine: "`SURPRISE 200 not-http` in place of a status line, then a close"
         }
     }
 
@@ -115,9 +124,15 @@ public enum FakeClientLoopTrigger: String, Sendable, CaseIterable {
             return .respond(.json(status: 200, body: session.successBody), afterMilliseconds: delay)
         case .reset:
             // A head that promises far more body than follows: the client must notice the early close.
-            var response = HTTPResponse.json(status: 200, body: Array(#"{"data":{"contactCre"#.utf8))
-            response.delivery = .truncated(declaredLength: Self.resetAnnouncedContentLength)
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(Self.resetAnnouncedContentLength)\r\n\r\n"
+            let response = HTTPResponse(status: 200, delivery: .rawThenClose(Array((head + #"{"data":{"contactCre"#).utf8)))
             return .respond(response, afterMilliseconds: 0)
+        case .closeWithoutAnswer:
+            return .respond(HTTPResponse(status: 200, delivery: .rawThenClose([])), afterMilliseconds: latencyMilliseconds)
+        case .garbageStatusLine:
+            let response = HTTPResponse(status: 200, delivery: .rawThenClose(Array(Self.garbageStatusLineBytes.utf8)))
+            return .respond(response, afterMilliseconds: latencyMilliseconds)
         }
     }
 }

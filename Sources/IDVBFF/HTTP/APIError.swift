@@ -13,6 +13,9 @@ public enum APIError: Error, Sendable, Equatable {
     case shuttingDown
     /// A bug: something that should not fail did.
     case internalError
+    /// The request's framing is ambiguous or malformed (``RequestFraming``); answered with `Connection: close`, so
+    /// nothing else on the connection is read.
+    case badRequest(RequestFraming.Violation)
     /// The body is not acceptable JSON; `detail` is the parser's own description, which never quotes the input.
     case invalidJSON(detail: String)
     /// The body is JSON but `field` is not allowed or has a bad value; `reason` is a fixed phrase such as
@@ -39,6 +42,9 @@ public enum APIError: Error, Sendable, Equatable {
     case unauthorized
     /// The request names a contact that its bearer token, or the contact policy, does not allow.
     case contactForbidden
+    /// The request names a contact, but `contact.policy` is `none`: this server verifies new contacts only. Shares
+    /// the code `contact_forbidden`; its message tells the operator which setting to change.
+    case newContactsOnly
     /// The client sent too many requests; retry after the given seconds. `rateLimitHeaders` are the `RateLimit-Policy`
     /// and `RateLimit` fields that go with the answer.
     case rateLimited(retryAfterSeconds: Int, rateLimitHeaders: HTTPHeaders = [:])
@@ -53,6 +59,7 @@ public enum APIError: Error, Sendable, Equatable {
         case .methodNotAllowed: "method_not_allowed"
         case .shuttingDown: "shutting_down"
         case .internalError: "internal_error"
+        case .badRequest: "bad_request"
         case .invalidJSON: "invalid_json"
         case .invalidRequest: "invalid_request"
         case .unsupportedMediaType: "unsupported_media_type"
@@ -64,7 +71,7 @@ public enum APIError: Error, Sendable, Equatable {
         case .upstreamTimeout: "upstream_timeout"
         case .originNotAllowed: "origin_not_allowed"
         case .unauthorized: "unauthorized"
-        case .contactForbidden: "contact_forbidden"
+        case .contactForbidden, .newContactsOnly: "contact_forbidden"
         case .rateLimited: "rate_limited"
         }
     }
@@ -76,7 +83,7 @@ public enum APIError: Error, Sendable, Equatable {
         case .methodNotAllowed: 405
         case .shuttingDown: 503
         case .internalError: 500
-        case .invalidJSON, .invalidRequest: 400
+        case .badRequest, .invalidJSON, .invalidRequest: 400
         case .unsupportedMediaType: 415
         case .payloadTooLarge: 413
         // Upstream failures are the gateway's: 502 for a bad or missing answer, 503 to slow down, 504 for a timeout.
@@ -85,7 +92,7 @@ public enum APIError: Error, Sendable, Equatable {
         case .upstreamTimeout: 504
         case .originNotAllowed: 403
         case .unauthorized: 401
-        case .contactForbidden: 403
+        case .contactForbidden, .newContactsOnly: 403
         case .rateLimited: 429
         }
     }
@@ -98,6 +105,7 @@ public enum APIError: Error, Sendable, Equatable {
             "This path does not accept that method; use \(allowed.map(\.rawValue).joined(separator: " or "))."
         case .shuttingDown: "The server is shutting down; retry on another instance."
         case .internalError: "The server failed unexpectedly."
+        case .badRequest(let violation): "The request's framing is ambiguous: it has \(violation.rawValue)."
         case .invalidJSON(let detail): "The request body is not acceptable JSON: \(detail)."
         case .invalidRequest(let field, let reason): "Invalid field \"\(Self.quotable(field))\": \(reason)."
         case .unsupportedMediaType: "Send the request body as application/json in UTF-8."
@@ -110,6 +118,9 @@ public enum APIError: Error, Sendable, Equatable {
         case .originNotAllowed: "This origin may not call this API."
         case .unauthorized: "A valid bearer token is required."
         case .contactForbidden: "This request may not start a verification for that contact."
+        case .newContactsOnly:
+            "This server verifies new contacts only and does not accept a contactId; to verify existing contacts, "
+                + "its operator sets CONTACT_POLICY=jwt, so that a signed token names the contact."
         case .rateLimited(let seconds, _):
             "Too many requests; retry in \(Self.clampedSeconds(seconds)) second\(Self.clampedSeconds(seconds) == 1 ? "" : "s")."
         }
@@ -120,14 +131,14 @@ public enum APIError: Error, Sendable, Equatable {
         switch self {
         case .methodNotAllowed(let allowed):
             ["Allow": allowed.map(\.rawValue).joined(separator: ", ")]
-        case .shuttingDown:
+        case .shuttingDown, .badRequest:
             ["Connection": "close"]
         case .upstreamBusy(let seconds):
             ["Retry-After": String(Self.clampedSeconds(seconds))]
         case .unauthorized:
             // RFC 6750 §3: tells the client its token is the problem without saying what is wrong with it.
             ["WWW-Authenticate": #"Bearer error="invalid_token""#]
-        case .contactForbidden:
+        case .contactForbidden, .newContactsOnly:
             [:]
         case .originNotAllowed:
             [:]

@@ -12,6 +12,8 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// The socket peer's address (IPv4 or IPv6 text), when the connection is still there.
     public var peerAddress: String?
+    /// The protocol version of the request line.
+    public var version: HTTPVersion
 
     public init(
         method: HTTPMethod,
@@ -19,7 +21,8 @@ public struct HTTPRequest: Sendable {
         query: String? = nil,
         headers: HTTPHeaders = [:],
         body: [UInt8] = [],
-        peerAddress: String? = nil
+        peerAddress: String? = nil,
+        version: HTTPVersion = .http11
     ) {
         self.method = method
         self.path = path
@@ -27,15 +30,24 @@ public struct HTTPRequest: Sendable {
         self.headers = headers
         self.body = body
         self.peerAddress = peerAddress
+        self.version = version
+    }
+}
+
+/// An HTTP version, as in the request line's `HTTP/1.1`.
+public struct HTTPVersion: Sendable, Hashable, Comparable {
+    public var major: Int
+    public var minor: Int
+
+    public init(major: Int, minor: Int) {
+        self.major = major
+        self.minor = minor
     }
 
-    /// Splits a request target such as `/a/b?x=1` into its path and query.
-    static func splitTarget(_ target: String) -> (path: String, query: String?) {
-        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else {
-            return (target, nil)
-        }
-        let path = String(target[..<mark])
-        let query = String(target[target.index(after: mark)...])
-        return (path, query)
+    /// HTTP/1.1, which every browser and load balancer speaks here.
+    public static let http11 = HTTPVersion(major: 1, minor: 1)
+
+    public static func < (lhs: HTTPVersion, rhs: HTTPVersion) -> Bool {
+        (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
     }
 }

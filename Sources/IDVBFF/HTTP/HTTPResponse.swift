@@ -6,16 +6,16 @@ public struct HTTPResponse: Sendable {
     public var headers: HTTPHeaders
     /// The body bytes; libevent omits them for `HEAD` and sets `Content-Length`.
     public var body: [UInt8]
-    /// How the response goes out; anything but `.complete` is fault injection for test doubles.
+    /// How the response goes out.
     public var delivery: Delivery = .complete
 
     /// How a response is put on the wire.
     public enum Delivery: Sendable, Equatable {
-        /// Normally.
+        /// Normally: status line, fields, body.
         case complete
-        /// Announce `declaredLength` body bytes, send only `body`, then drop the connection, as a server that
-        /// crashed mid-answer would.
-        case truncated(declaredLength: Int)
+        /// These bytes instead of a response, written as they are, then the connection closed: how a test double
+        /// plays a broken server (a garbage status line, a body cut short, a close without an answer).
+        case rawThenClose([UInt8])
     }
 
     public init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = [], delivery: Delivery = .complete) {

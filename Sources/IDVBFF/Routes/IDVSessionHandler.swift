@@ -15,7 +15,7 @@ public struct IDVSessionHandler: RouteHandler {
     ///   - client: The loop's ClientLoop client.
     ///   - environment: The ClientLoop deployment, echoed to the browser as `env`.
     ///   - contactPolicy: Whose contact the caller may verify (`contact.policy`).
-    public init(client: any ClientLoopClient, environment: ClientLoopEnvironment, contactPolicy: ContactPolicy = .body) {
+    public init(client: any ClientLoopClient, environment: ClientLoopEnvironment, contactPolicy: ContactPolicy) {
         self.client = client
         self.environment = environment
         self.contactPolicy = contactPolicy

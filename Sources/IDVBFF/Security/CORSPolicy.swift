@@ -127,11 +127,15 @@ public struct CORSPolicy: Sendable {
         case refused(CORSRefusal)
     }
 
-    /// Reads the request's origin; browsers never send two `Origin` fields.
+    /// Reads the request's origin; browsers never send two `Origin` fields, and always send an origin serialised
+    /// (RFC 6454 §6.2): lower case, no default port, no trailing `/`. Anything else is not what a browser sends,
+    /// so it is refused rather than normalised into an allowed origin.
     private static func singleOrigin(_ originValues: [String]) -> OriginReading {
         guard originValues.count == 1 else { return .refused(.malformedOrigin) }
         do throws(CORSOrigin.Rejection) {
-            return .origin(try CORSOrigin(validating: originValues[0]))
+            let origin = try CORSOrigin(validating: originValues[0])
+            guard origin.description == originValues[0] else { return .refused(.malformedOrigin) }
+            return .origin(origin)
         } catch .null {
             return .refused(.opaqueOrigin)
         } catch {

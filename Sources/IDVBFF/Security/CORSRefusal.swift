@@ -20,7 +20,7 @@ public enum CORSRefusal: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .originNotAllowed(let origin): "origin \(origin) is not allowed"
         case .opaqueOrigin: "origin null is not allowed"
-        case .malformedOrigin: "Origin is not a single http or https origin"
+        case .malformedOrigin: "Origin is not a single serialised http or https origin"
         case .methodNotAllowed(let method): "preflight asks for method \(Self.shortened(method))"
         case .headersNotAllowed(let names): "preflight asks for headers \(Self.shortened(names.joined(separator: ", ")))"
         }

@@ -2,9 +2,10 @@ public import Foundation
 
 /// Where the contact to verify comes from (`contact.policy`).
 public enum ContactPolicy: Sendable {
-    /// The browser names the contact in the body's `contactId` (the default): for pages that are trusted to.
+    /// The browser names the contact in the body's `contactId`: any visitor may verify any contact, so only when
+    /// configured explicitly (and in `--demo`).
     case body
-    /// Only brand-new contacts; a body `contactId` is refused.
+    /// Only brand-new contacts; a body `contactId` is refused (the default).
     case none
     /// The integrator's identity provider names the contact in a signed bearer token.
     case jwt(JWTContactVerifier)
@@ -30,7 +31,9 @@ public enum ContactPolicy: Sendable {
             return .success(bodyContactId)
         case .none:
             guard bodyContactId == nil else {
-                return .failure(.forbidden("contact.policy is none (new contacts only), but the request names a contactId"))
+                return .failure(ContactRejection(
+                    apiError: .newContactsOnly,
+                    logReason: "contact.policy is none (new contacts only), but the request names a contactId"))
             }
             return .success(nil)
         case .jwt(let verifier):

@@ -11,9 +11,9 @@ final class JWKSRefresher {
     private let fetcher: JWKSFetcher
     private let store: JWKSKeyStore
     private let refreshSeconds: Double
-    private let loop: EventLoopContext
     private let logger: Logger
     private var requested: LoopEvent!
+    private var scheduled: LoopEvent!
     private var requestSlot: WakerSlot?
     private var isFetching = false
 
@@ -21,9 +21,12 @@ final class JWKSRefresher {
         self.fetcher = fetcher
         self.store = store
         self.refreshSeconds = refreshSeconds
-        self.loop = loop
         self.logger = logger
         requested = try LoopEvent.user(on: loop.base) { [unowned self] in refresh(reason: "unknown kid") }
+        scheduled = try LoopEvent.user(on: loop.base) { [unowned self] in
+            refresh(reason: "scheduled")
+            scheduleNext()
+        }
     }
 
     /// Starts the schedule and takes over the store's refresh requests.
@@ -39,10 +42,7 @@ final class JWKSRefresher {
     }
 
     private func scheduleNext() {
-        loop.schedule(after: refreshSeconds) { [weak self] in
-            self?.refresh(reason: "scheduled")
-            self?.scheduleNext()
-        }
+        scheduled.schedule(after: refreshSeconds)
     }
 
     private func refresh(reason: String) {

@@ -4,12 +4,20 @@ import CLibevent
 extension HTTPRequest {
     /// Copies a libevent request into Swift-owned values.
     init(libevent request: OpaquePointer) {
-        let target = evhttp_request_get_uri(request).map { String(cString: $0) } ?? "/"
-        let (path, query) = HTTPRequest.splitTarget(target)
-
+        // evhttp parsed the target already; its URI gives the path of origin-form (`/idv-session?x`) and
+        // absolute-form (`http://host/idv-session`, RFC 9112 §3.2.2) targets alike.
+        let uri = evhttp_request_get_evhttp_uri(request)
+        var path = uri.flatMap(evhttp_uri_get_path).map { String(cString: $0) } ?? ""
+        if path.isEmpty {
+            path = "/"
+        }
+        let query = uri.flatMap(evhttp_uri_get_query).map { String(cString: $0) }
 
         var peerPort: UInt16 = 0
         let peer = cevent_request_peer(request, &peerPort).map { String(cString: $0) }
+        var major: Int32 = 0
+        var minor: Int32 = 0
+        cevent_request_version(request, &major, &minor)
 
         self.init(
             method: HTTPMethod(libevent: evhttp_request_get_command(request)),
@@ -17,7 +25,8 @@ extension HTTPRequest {
             query: query,
             headers: HTTPHeaders(libevent: evhttp_request_get_input_headers(request)),
             body: evhttp_request_get_input_buffer(request).map(Array.init(evbuffer:)) ?? [],
-            peerAddress: peer
+            peerAddress: peer,
+            version: HTTPVersion(major: Int(major), minor: Int(minor))
         )
     }
 }

@@ -36,6 +36,9 @@ final class HTTPServerLoop: @unchecked Sendable {
     private var finishEvent: LoopEvent!
     private var graceTimer: LoopEvent!
     private var setUpEvent: LoopEvent!
+    /// Connections to close once the raw bytes written on them have left (``HTTPResponse/Delivery``).
+    private var rawWrites: [OpaquePointer] = []
+    private var rawWriteCheck: LoopEvent!
 
     /// Creates the loop, its routes (`makeRouter` may attach per-loop services to it) and binds its listener.
     init(
@@ -67,6 +70,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         finishEvent = try LoopEvent.user(on: base) { [unowned self] in finish() }
         graceTimer = try LoopEvent.user(on: base) { [unowned self] in graceExpired() }
         setUpEvent = try LoopEvent.user(on: base) { [unowned self] in setUpAcceptedConnections() }
+        rawWriteCheck = try LoopEvent.user(on: base) { [unowned self] in closeFinishedRawWrites() }
     }
 
     private func configure(_ http: OpaquePointer) {
@@ -118,8 +122,11 @@ final class HTTPServerLoop: @unchecked Sendable {
         }
         guard let bufferevent else { return nil }  // out of memory: evhttp falls back to a bufferevent of its own
         let permit = admission.limit.tryAcquirePermit()
+        // evhttp frees the bufferevent if its own set-up of the connection fails (out of memory): a reference of
+        // ours keeps the object readable until the set-up below has looked at it.
+        bufferevent_incref(bufferevent)
         acceptedConnections.append(ServedConnection(
-            bufferevent: bufferevent, permit: permit, isRefused: permit == nil,
+            bufferevent: bufferevent, permit: permit, overCapacity: permit == nil,
             requestTimeoutSeconds: options.requestTimeoutSeconds, base: self.base))
         // evhttp creates the connection only after this returns. An activated event runs later in this same loop
         // turn, after the accept callback and before any read on the new socket.
@@ -131,22 +138,31 @@ final class HTTPServerLoop: @unchecked Sendable {
         let accepted = acceptedConnections
         acceptedConnections.removeAll()
         for connection in accepted {
-            // evhttp frees the bufferevent only if its own set-up failed, which takes running out of memory.
-            guard let evhttpConnection = cevent_served_connection(connection.bufferevent) else { continue }
+            defer { bufferevent_decref(connection.bufferevent) }
+            // No connection when evhttp's set-up failed and it freed the bufferevent (which cleared its callbacks).
+            guard let evhttpConnection = cevent_served_connection(connection.bufferevent) else {
+                connection.closed()
+                continue
+            }
             register(connection, as: evhttpConnection)
-            if connection.isRefused {
-                refuse(connection)
+            if let refusal = connection.refusal {
+                refuse(connection, because: refusal)
             } else {
                 connection.awaitRequest()
             }
         }
     }
 
-    private func refuse(_ connection: ServedConnection) {
-        if admission.refusalWarnings.shouldWarn() {
-            logger.warning("refusing connections: http.max_connections (HTTP_MAX_CONNECTIONS) reached", metadata: [
-                "max_connections": .stringConvertible(admission.limit.maximum),
-            ])
+    private func refuse(_ connection: ServedConnection, because refusal: ServedConnection.Refusal) {
+        switch refusal {
+        case .overCapacity:
+            if admission.refusalWarnings.shouldWarn() {
+                logger.warning("refusing connections: http.max_connections (HTTP_MAX_CONNECTIONS) reached", metadata: [
+                    "max_connections": .stringConvertible(admission.limit.maximum),
+                ])
+            }
+        case .noDeadline:
+            logger.error("refusing a connection: its request deadline timer could not be created")
         }
         connection.abort()
     }
@@ -169,7 +185,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         }
         guard let bufferevent = evhttp_connection_get_bufferevent(evhttpConnection) else { return nil }
         let adopted = ServedConnection(
-            bufferevent: bufferevent, permit: nil, isRefused: false, requestTimeoutSeconds: options.requestTimeoutSeconds, base: base)
+            bufferevent: bufferevent, permit: nil, overCapacity: false, requestTimeoutSeconds: options.requestTimeoutSeconds, base: base)
         register(adopted, as: evhttpConnection)
         return adopted
     }
@@ -180,7 +196,12 @@ final class HTTPServerLoop: @unchecked Sendable {
             connection.closed()
         }
         connections.removeAll()
+        for connection in acceptedConnections {
+            connection.closed()
+            bufferevent_decref(connection.bufferevent)
+        }
         acceptedConnections.removeAll()
+        rawWrites.removeAll()  // evhttp_free closes them
     }
 
     // MARK: Requests
@@ -197,6 +218,11 @@ final class HTTPServerLoop: @unchecked Sendable {
 
         let reply = ReplyOnce { [unowned self] response in
             send(response, to: request, request: parsed, context: context, started: started)
+        }
+        if let violation = RequestFraming.violation(headers: parsed.headers, version: parsed.version) {
+            context.logger.notice("refusing a request with ambiguous framing", metadata: ["violation": .string(violation.rawValue)])
+            reply(APIError.badRequest(violation).response(requestID: requestID))
+            return
         }
         switch router.resolve(parsed.method, path: parsed.path) {
         case .failure(let error):
@@ -222,13 +248,18 @@ final class HTTPServerLoop: @unchecked Sendable {
             // Listeners are closed: make the client reconnect, which reaches another instance.
             evhttp_add_header(headers, "Connection", "close")
         }
-        trackWrite(of: request)
         switch response.delivery {
+        case .complete where parsed.method == .head:
+            // RFC 9110 §9.3.2: the fields a GET would get, no body. evhttp sends its output buffer for HEAD too.
+            evhttp_add_header(headers, "Content-Length", String(response.body.count))
+            trackWrite(of: request)
+            evhttp_send_reply(request, Int32(response.status), nil, nil)
         case .complete:
             response.body.append(to: evhttp_request_get_output_buffer(request))
+            trackWrite(of: request)
             evhttp_send_reply(request, Int32(response.status), nil, nil)
-        case .truncated(let declaredLength):
-            sendTruncated(response, declaredLength: declaredLength, to: request)
+        case .rawThenClose(let bytes):
+            writeRawThenClose(bytes, for: request)
         }
 
         let elapsed = ContinuousClock.now - started
@@ -242,22 +273,34 @@ final class HTTPServerLoop: @unchecked Sendable {
         finishIfDrained()
     }
 
-    /// Announces more body than it sends, then drops the connection shortly after: a crash mid-answer.
-    private func sendTruncated(_ response: HTTPResponse, declaredLength: Int, to request: OpaquePointer) {
-        let evhttpConnection = evhttp_request_get_connection(request)
-        let connection = servedConnection(of: request)
-        evhttp_add_header(evhttp_request_get_output_headers(request), "Content-Length", String(declaredLength))
-        evhttp_send_reply_start(request, Int32(response.status), nil)
-        let chunk = evbuffer_new()
-        response.body.append(to: chunk)
-        evhttp_send_reply_chunk(request, chunk)
-        evbuffer_free(chunk)
-        evhttp_send_reply_end(request)
-        guard let evhttpConnection, let connection else { return }
-        // Freed on a later turn, once the partial answer has been flushed; a close by the peer first cancels it.
-        connection.dropTimer = loopContext.schedule(after: 0.05) { [unowned connection] in
-            connection.dropTimer = nil
-            evhttp_connection_free(evhttpConnection)
+    /// Writes `bytes` on the request's connection instead of a response, then closes it once they have left: a
+    /// broken server, for the fake upstream's fault injection. evhttp's own reply is never sent; freeing the
+    /// connection frees the request with it.
+    private func writeRawThenClose(_ bytes: [UInt8], for request: OpaquePointer) {
+        guard let evhttpConnection = evhttp_request_get_connection(request),
+              let bufferevent = evhttp_connection_get_bufferevent(evhttpConnection)
+        else { return }  // the client left: nothing to write to
+        bytes.withUnsafeBytes { _ = bufferevent_write(bufferevent, $0.baseAddress, $0.count) }
+        _ = bufferevent_enable(bufferevent, Int16(EV_WRITE))
+        rawWrites.append(evhttpConnection)
+        rawWriteCheck.activate()  // on a later turn: never free a connection inside evhttp's callbacks
+    }
+
+    /// Closes the connections whose raw bytes have left; looks again shortly for the others.
+    private func closeFinishedRawWrites() {
+        var stillWriting: [OpaquePointer] = []
+        for evhttpConnection in rawWrites {
+            let output = evhttp_connection_get_bufferevent(evhttpConnection).flatMap(bufferevent_get_output)
+            if let output, evbuffer_get_length(output) > 0 {
+                stillWriting.append(evhttpConnection)
+            } else {
+                connections.removeValue(forKey: evhttpConnection)?.closed()
+                evhttp_connection_free(evhttpConnection)
+            }
+        }
+        rawWrites = stillWriting
+        if !rawWrites.isEmpty {
+            rawWriteCheck.schedule(after: 0.001)
         }
     }
 
@@ -281,6 +324,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     }
 
     private func connectionClosed(_ evhttpConnection: OpaquePointer) {
+        rawWrites.removeAll { $0 == evhttpConnection }
         connections.removeValue(forKey: evhttpConnection)?.closed()
         finishIfDrained()
     }
@@ -332,6 +376,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         finishEvent = nil
         graceTimer = nil
         setUpEvent = nil
+        rawWriteCheck = nil
         forgetConnections()
         loopContext.detachAll()
         router = Router()

@@ -1,4 +1,5 @@
 import CEventShim
+import CLibevent
 
 /// One client connection of an ``HTTPServerLoop``, from the moment evhttp asks for its bufferevent until evhttp
 /// closes it: holds the connection's slot under `http.max_connections`, enforces the request deadline, and knows
@@ -13,27 +14,37 @@ import CEventShim
 /// Used only on its loop's thread. The loop must call ``closed()`` from evhttp's close callback, before libevent
 /// frees the bufferevent: the deadline must never fire on a freed one.
 final class ServedConnection {
+    /// Why a connection is closed before a byte of it is read.
+    enum Refusal {
+        /// It arrived over `http.max_connections`.
+        case overCapacity
+        /// Its request deadline could not be set up: serving it without one would let it trickle forever.
+        case noDeadline
+    }
+
     /// The bufferevent evhttp serves the connection with.
     let bufferevent: OpaquePointer
-    /// Whether the connection arrived over the cap and is to be closed unread.
-    let isRefused: Bool
+    /// Why the connection is to be closed unread, if it is.
+    private(set) var refusal: Refusal?
     /// Whether a response is being written: the loop waits for it before stopping.
     var isWriting = false
-    /// Drops the connection after a deliberately truncated response (the fake's `fail-reset`).
-    var dropTimer: LoopTimer?
     private var permit: ConcurrencyLimit.Permit?
     private var deadline: LoopEvent?
     private let requestTimeoutSeconds: Double
 
     /// - Parameters:
     ///   - permit: the connection's slot under the cap; `nil` when it arrived over the cap or is not counted.
-    ///   - isRefused: whether it arrived over the cap.
-    init(bufferevent: OpaquePointer, permit: ConcurrencyLimit.Permit?, isRefused: Bool, requestTimeoutSeconds: Double, base: EventBase) {
+    ///   - overCapacity: whether it arrived over the cap.
+    init(bufferevent: OpaquePointer, permit: ConcurrencyLimit.Permit?, overCapacity: Bool, requestTimeoutSeconds: Double, base: EventBase) {
         self.bufferevent = bufferevent
         self.permit = permit
-        self.isRefused = isRefused
         self.requestTimeoutSeconds = requestTimeoutSeconds
-        deadline = try? LoopEvent.user(on: base) { [unowned self] in abort() }
+        refusal = overCapacity ? .overCapacity : nil
+        do {
+            deadline = try LoopEvent.user(on: base) { [unowned self] in abort() }
+        } catch {
+            refusal = refusal ?? .noDeadline  // fail closed
+        }
     }
 
     /// The client has a new request to send: starts its deadline.
@@ -54,8 +65,6 @@ final class ServedConnection {
     /// evhttp is closing the connection: the timers stop and the slot is free again.
     func closed() {
         deadline = nil
-        dropTimer?.cancel()
-        dropTimer = nil
         permit?.release()
         permit = nil
     }

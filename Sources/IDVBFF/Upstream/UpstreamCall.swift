@@ -3,8 +3,9 @@ import CLibevent
 /// One attempt of an exchange on one connection: builds the libevent request, and turns libevent's callbacks
 /// into a result for the pool.
 ///
-/// libevent holds an unretained pointer to the call; the call keeps itself alive (`retainedSelf`) until the
-/// done callback, which libevent invokes exactly once.
+/// The connection owns the call (``UpstreamConnection/call``) while it is on it; libevent holds an unretained
+/// pointer, whose done callback comes exactly once unless the connection is freed first, which frees the request
+/// without calling back.
 final class UpstreamCall {
     /// Why an attempt failed, with what the pool needs to decide about a retry.
     struct Failure: Error {
@@ -16,9 +17,8 @@ final class UpstreamCall {
     }
 
     let exchange: PendingExchange
-    let connection: UpstreamConnection
+    unowned let connection: UpstreamConnection
     private unowned let pool: UpstreamPool
-    private var retainedSelf: UpstreamCall?
     private var errorKind: evhttp_request_error?
 
     init(exchange: PendingExchange, connection: UpstreamConnection, pool: UpstreamPool) {
@@ -32,7 +32,9 @@ final class UpstreamCall {
         let context = Unmanaged.passUnretained(self).toOpaque()
         guard let request = evhttp_request_new({ request, context in
             guard let context else { return }
-            Unmanaged<UpstreamCall>.fromOpaque(context).takeUnretainedValue().done(request)
+            // A strong reference for the callback's length: the pool drops the connection's reference inside it.
+            let call = Unmanaged<UpstreamCall>.fromOpaque(context).takeUnretainedValue()
+            call.done(request)
         }, context) else { return false }
         evhttp_request_set_error_cb(request) { error, context in
             guard let context else { return }
@@ -44,16 +46,12 @@ final class UpstreamCall {
         exchange.request.headers.add(to: headers)
         exchange.request.body.append(to: evhttp_request_get_output_buffer(request))
 
-        retainedSelf = self
-        guard evhttp_make_request(connection.pointer, request, method, url.path) == 0 else {
-            retainedSelf = nil  // libevent freed the request
-            return false
-        }
-        return true
+        // On failure libevent has freed the request, or (a connection set-up failing for want of memory) keeps it
+        // unqueued; either way it never calls back.
+        return evhttp_make_request(connection.pointer, request, method, url.path) == 0
     }
 
     private func done(_ request: OpaquePointer?) {
-        defer { retainedSelf = nil }
         if let request, evhttp_request_get_response_code(request) != 0, errorKind == nil {
             pool.callEnded(self, result: .success(UpstreamResponse(libevent: request)))
         } else {
@@ -63,8 +61,7 @@ final class UpstreamCall {
 
     private func failure() -> Failure {
         let tlsFailure = connection.tlsFailure
-        // Over TLS, request bytes are only written after the handshake; over plain HTTP there is no such proof.
-        let nothingSent = connection.usesTLS && !connection.handshakeFinished
+        let maybeSent = connection.maySendHaveReachedUpstream
         let kind: UpstreamFailure
         let detail: String
         switch errorKind {
@@ -78,13 +75,13 @@ final class UpstreamCall {
             kind = .malformedResponse("invalid HTTP response head")
             detail = "upstream sent an invalid HTTP response head"
         default:
-            detail = tlsFailure?.description ?? (connection.handshakeFinished
+            detail = tlsFailure?.description ?? (maybeSent
                 ? "connection closed before the response was complete"
-                : "could not connect (DNS failure, connection refused or reset)")
+                : "could not connect (DNS failure, connection refused or reset before the TLS handshake finished)")
             kind = .unavailable(detail)
         }
         let certificateRejected = if case .certificateRejected = tlsFailure { true } else { false }
-        return Failure(upstreamFailure: kind, detail: detail, nothingSent: nothingSent, certificateRejected: certificateRejected)
+        return Failure(upstreamFailure: kind, detail: detail, nothingSent: !maybeSent, certificateRejected: certificateRejected)
     }
 }
 

@@ -5,18 +5,28 @@ import CLibevent
 ///
 /// libevent cannot reconnect a TLS connection with its spent SSL object, so a connection is never reused once
 /// it has closed: the pool drops it and opens a fresh one.
+///
+/// The connection owns the call on it: libevent holds only an unretained pointer to that call, which stays valid
+/// until the call ends or the connection is freed (`evhttp_connection_free` frees a pending request without
+/// calling back).
 final class UpstreamConnection {
     let pointer: OpaquePointer
     private let bufferevent: OpaquePointer?
-    /// Whether a request is on this connection now.
-    var isBusy = false
+    /// The request on this connection now, if any.
+    var call: UpstreamCall?
     /// Called on the loop's thread when the connection closes.
     var onClose: (() -> Void)?
 
     init(base: EventBase, resolver: DNSResolver, tls: TLSClientContext?, options: UpstreamPoolOptions) throws(UpstreamConnectionError) {
         let url = options.url
+        // Recorded when OpenSSL reports it, on the loop's thread; the flag outlives the SSL object that points at it.
+        let box = HandshakeFlag()
         if let tls {
-            guard let bufferevent = cevent_tls_client_bufferevent_new(base.pointer, tls.pointer, url.host) else {
+            let context = Unmanaged.passUnretained(box).toOpaque()
+            guard let bufferevent = cevent_tls_client_bufferevent_new(base.pointer, tls.pointer, url.host, { context in
+                guard let context else { return }
+                Unmanaged<HandshakeFlag>.fromOpaque(context).takeUnretainedValue().isSet = true
+            }, context) else {
                 throw .creationFailed
             }
             self.bufferevent = bufferevent
@@ -32,9 +42,11 @@ final class UpstreamConnection {
             }
             pointer = connection
         }
+        handshake = box
         // Minting is not idempotent: libevent must never resend a request by itself.
         evhttp_connection_set_retries(pointer, 0)
-        // libevent's own I/O timeout is only a backstop (whole seconds); the exchange deadline is the pool's timer.
+        // libevent's own I/O timeout is only a backstop (whole seconds); the exchange deadline is the pool's timer,
+        // which closes the connection when it fires.
         evhttp_connection_set_timeout(pointer, Int32(max(1, options.timeoutSeconds.rounded(.up))))
         evhttp_connection_set_max_body_size(pointer, options.maxResponseBytes)
         evhttp_connection_set_max_headers_size(pointer, 64 * 1024)
@@ -42,6 +54,22 @@ final class UpstreamConnection {
             guard let context else { return }
             Unmanaged<UpstreamConnection>.fromOpaque(context).takeUnretainedValue().closed()
         }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Whether the TLS handshake completed. It cannot be read from the SSL object after a failure: libevent resets
+    /// that before it reports the failure.
+    private let handshake: HandshakeFlag
+
+    /// Whether a request is on this connection now.
+    var isBusy: Bool { call != nil }
+
+    /// Whether the connection speaks TLS.
+    var usesTLS: Bool { bufferevent != nil }
+
+    /// Whether a request byte may have reached the upstream. Over TLS, requests are written only once the
+    /// handshake has finished; over plain HTTP there is no such proof, so the answer is always yes.
+    var maySendHaveReachedUpstream: Bool {
+        !usesTLS || handshake.isSet
     }
 
     /// Sends small writes at once from now on. The socket exists only once libevent has connected, so this is
@@ -58,15 +86,6 @@ final class UpstreamConnection {
         onClose?()
     }
 
-    /// Whether the connection speaks TLS.
-    var usesTLS: Bool { bufferevent != nil }
-
-    /// Whether the TLS handshake completed: before that no request byte can have reached the upstream, so a
-    /// failed request may safely be tried again.
-    var handshakeFinished: Bool {
-        bufferevent.map { cevent_tls_handshake_finished($0) != 0 } ?? false
-    }
-
     /// Why TLS failed, if it did.
     var tlsFailure: UpstreamTLSFailure? {
         guard let bufferevent else { return nil }
@@ -80,8 +99,14 @@ final class UpstreamConnection {
 
     deinit {
         evhttp_connection_set_closecb(pointer, nil, nil)
-        evhttp_connection_free(pointer)  // frees the bufferevent and its SSL object too
+        // Frees the bufferevent, its SSL object (and handshake watch) and any pending request, without callbacks.
+        evhttp_connection_free(pointer)
     }
+}
+
+/// The handshake fact, in an object of its own so that the C watch can point at it before the connection exists.
+private final class HandshakeFlag {
+    var isSet = false
 }
 
 /// Why TLS failed on an upstream connection.

@@ -5,7 +5,8 @@ public import Logging
 /// request at a time, and a bounded queue of requests waiting for one.
 ///
 /// Everything runs on the loop's thread. Exchanges are never resent once a request byte may have reached the
-/// upstream; a failure before the TLS handshake finished is tried once more on a fresh connection.
+/// upstream; a failure before the TLS handshake finished is tried once more on a fresh connection. When an
+/// exchange's deadline passes, the connection carrying it is closed.
 public final class UpstreamPool: UpstreamTransport {
     private let options: UpstreamPoolOptions
     private let loop: EventLoopContext
@@ -30,8 +31,15 @@ public final class UpstreamPool: UpstreamTransport {
 
     public func send(_ request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamFailure>) -> Void) {
         let exchange = PendingExchange(request: request, completion: completion)
-        exchange.deadline = loop.schedule(after: options.timeoutSeconds) { [unowned self, unowned exchange] in
-            timedOut(exchange)
+        do {
+            exchange.deadline = try loop.schedule(after: options.timeoutSeconds) { [unowned self, unowned exchange] in
+                timedOut(exchange)
+            }
+        } catch {
+            // Never send without a deadline: nothing else would bound the exchange.
+            logger.error("cannot create the upstream deadline timer")
+            exchange.finish(.failure(.unavailable("could not create the deadline timer")))
+            return
         }
         dispatch(exchange)
     }
@@ -65,7 +73,7 @@ public final class UpstreamPool: UpstreamTransport {
         }
     }
 
-    /// Takes a closed connection out of the pool; it is freed on the next loop turn.
+    /// Takes a closed connection out of the pool; it is freed on the next loop turn, never inside its own callbacks.
     private func retire(_ connection: UpstreamConnection) {
         guard let index = connections.firstIndex(where: { $0 === connection }) else { return }
         connections.remove(at: index)
@@ -74,12 +82,12 @@ public final class UpstreamPool: UpstreamTransport {
     }
 
     private func start(_ exchange: PendingExchange, on connection: UpstreamConnection) {
-        connection.isBusy = true
         connection.disableNagle()
         exchange.attempts += 1
         let call = UpstreamCall(exchange: exchange, connection: connection, pool: self)
+        connection.call = call
         guard call.send(method: exchange.request.method.libeventCommand, url: options.url) else {
-            connection.isBusy = false
+            connection.call = nil
             retire(connection)
             exchange.finish(.failure(.unavailable("could not start the upstream request")))
             return
@@ -89,7 +97,7 @@ public final class UpstreamPool: UpstreamTransport {
     /// Called by `UpstreamCall` when libevent has finished with a request, successfully or not.
     func callEnded(_ call: UpstreamCall, result: Result<UpstreamResponse, UpstreamCall.Failure>) {
         let connection = call.connection
-        connection.isBusy = false
+        connection.call = nil
         let exchange = call.exchange
 
         switch result {
@@ -122,11 +130,18 @@ public final class UpstreamPool: UpstreamTransport {
         }
     }
 
+    /// The deadline passed: the exchange fails with a timeout, and a connection still carrying it is closed at
+    /// once, so that a trickling upstream cannot hold connections past the deadline (and `max_in_flight` bounds
+    /// what is really open upstream).
     private func timedOut(_ exchange: PendingExchange) {
         waiting.removeAll { $0 === exchange }
-        // A request already on a connection is left to finish or fail there (libevent's own timeout bounds
-        // it); cancelling it while its DNS lookup is pending would trip an assertion in libevent 2.1.
+        if let index = connections.firstIndex(where: { $0.call?.exchange === exchange }) {
+            // Freed now (this is a timer callback, not one of the connection's own): libevent drops the pending
+            // request without calling back, and a DNS lookup still pending finishes on its own and connects nothing.
+            connections.remove(at: index)
+        }
         exchange.finish(.failure(.timeout))
+        startWaiting()
     }
 
     deinit {

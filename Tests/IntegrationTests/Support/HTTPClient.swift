@@ -1,4 +1,5 @@
 import Foundation
+import IDVBFF
 
 /// A deliberately small HTTP/1.1 client over a blocking loopback socket, so tests control every byte sent.
 final class HTTPConnection {
@@ -14,8 +15,10 @@ final class HTTPConnection {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
 
+        /// The body as a JSON object; `nil` unless it is strict JSON (no duplicate keys, valid UTF-8) and an object.
         var json: [String: Any]? {
-            (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+            guard (try? StrictJSON.parse(body)) != nil else { return nil }
+            return (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
         }
 
         var errorCode: String? {
@@ -74,22 +77,83 @@ final class HTTPConnection {
         try send(Array(head.utf8) + body)
     }
 
-    /// Reads one response; `method` tells whether a body follows (`HEAD` has none).
+    /// Reads one response strictly (RFC 9112): `HTTP/1.1 ddd reason` (`HTTP/1.0` for such requests), fields as `token: value`, and a body framed
+    /// by one `Content-Length`, by chunked coding, or by the close; none for `HEAD`, 1xx, 204 and 304. Anything
+    /// else throws, so that a server sending stray bytes (a body after a HEAD answer, say) fails the next read.
+    /// - Parameter method: the request's method, which decides whether a body follows.
     func readResponse(method: String = "GET") throws -> Response {
-        let headEnd = try readUntil(Array("\r\n\r\n".utf8))
-        let head = String(decoding: headEnd, as: UTF8.self)
-        var lines = head.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        let statusLine = lines.removeFirst().split(separator: " ")
-        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw HTTPClientError.malformed(head) }
-        let headers = lines.map { line -> (name: String, value: String) in
-            let parts = line.split(separator: ":", maxSplits: 1)
-            return (String(parts[0]), parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "")
+        let headBytes = try readUntil(Array("\r\n\r\n".utf8))
+        guard let head = String(validating: headBytes.dropLast(4), as: UTF8.self) else { throw HTTPClientError.malformed("head is not UTF-8") }
+        var lines = head.components(separatedBy: "\r\n")
+        let statusLine = lines.removeFirst()
+        let status = try Self.status(of: statusLine)
+        let headers = try lines.map { line -> (name: String, value: String) in
+            guard let colon = line.firstIndex(of: ":") else { throw HTTPClientError.malformed("field without colon: \(line)") }
+            let name = String(line[..<colon])
+            guard !name.isEmpty, name.allSatisfy(Self.isTokenCharacter) else { throw HTTPClientError.malformed("bad field name: \(line)") }
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+            guard !value.contains("\r"), !value.contains("\n") else { throw HTTPClientError.malformed("bad field value: \(line)") }
+            return (name, value)
         }
         var response = Response(status: status, headers: headers, body: [])
-        if method != "HEAD", let length = response.header("Content-Length").flatMap(Int.init) {
-            response.body = try readExactly(length)
+        let lengths = headers.filter { $0.name.lowercased() == "content-length" }.map(\.value)
+        let transferEncoding = response.header("Transfer-Encoding")
+        guard lengths.count <= 1, !(lengths.count == 1 && transferEncoding != nil) else {
+            throw HTTPClientError.malformed("ambiguous framing: \(head)")
+        }
+        if method == "HEAD" || (100..<200).contains(status) || status == 204 || status == 304 {
+            return response
+        }
+        if let transferEncoding {
+            guard transferEncoding.lowercased() == "chunked" else { throw HTTPClientError.malformed("coding \(transferEncoding)") }
+            response.body = try readChunkedBody()
+        } else if let length = lengths.first {
+            guard !length.isEmpty, length.allSatisfy({ $0.isASCII && $0.isNumber }), let count = Int(length) else {
+                throw HTTPClientError.malformed("Content-Length \(length)")
+            }
+            response.body = try readExactly(count)
+        } else {
+            response.body = try readToEnd()
         }
         return response
+    }
+
+    /// `HTTP/1.x ddd reason-phrase`, exactly.
+    private static func status(of line: String) throws -> Int {
+        let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts[0] == "HTTP/1.1" || parts[0] == "HTTP/1.0", parts[1].count == 3, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }),
+              let status = Int(parts[1]), (100...599).contains(status),
+              line.unicodeScalars.allSatisfy({ $0 == "\t" || ($0.value >= 0x20 && $0.value != 0x7F) })
+        else { throw HTTPClientError.malformed("status line: \(line)") }
+        return status
+    }
+
+    private static func isTokenCharacter(_ character: Character) -> Bool {
+        character.isASCII && (character.isLetter || character.isNumber || "!#$%&'*+-.^_`|~".contains(character))
+    }
+
+    private func readChunkedBody() throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let sizeLine = String(decoding: try readUntil(Array("\r\n".utf8)).dropLast(2), as: UTF8.self)
+            guard let size = Int(sizeLine.split(separator: ";").first.map(String.init) ?? "", radix: 16) else {
+                throw HTTPClientError.malformed("chunk size: \(sizeLine)")
+            }
+            if size == 0 {
+                guard try readUntil(Array("\r\n".utf8)).count == 2 else { throw HTTPClientError.malformed("trailers") }
+                return body
+            }
+            body += try readExactly(size)
+            guard try readExactly(2) == Array("\r\n".utf8) else { throw HTTPClientError.malformed("chunk end") }
+        }
+    }
+
+    private func readToEnd() throws -> [UInt8] {
+        while true {
+            do { try fill() } catch HTTPClientError.closed { break }
+        }
+        defer { buffered.removeAll() }
+        return buffered
     }
 
     /// Sends a request and reads its response.

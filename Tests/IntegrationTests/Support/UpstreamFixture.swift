@@ -24,6 +24,8 @@ struct UpstreamFixture {
         // These tests are about the upstream path; the abuse limits have tests of their own.
         environment["RATE_LIMIT_PER_MINUTE"] = "0"
         environment["CLIENTLOOP_MAX_IN_FLIGHT"] = "1000"
+        // The fake's triggers are contact ids from the body; the contact policies have tests of their own.
+        environment["CONTACT_POLICY"] = "body"
         environment.merge(extra) { _, new in new }
         environment.merge(environmentNamingFake(fake.port)) { _, new in new }
         server = try ServerProcess(environment: environment)

@@ -1,0 +1,72 @@
+/// The framing rules a request must meet before anything acts on it (RFC 9112 §3.2, §5.1, §6.1–6.3).
+///
+/// evhttp frames a body by the first `Content-Length` (parsed leniently), ignores a `Transfer-Encoding` other than
+/// `chunked`, keeps whitespace before a field's colon as part of its name, and does not insist on `Host`. A proxy in
+/// front may read the same bytes differently, which is how requests are smuggled. So every request whose framing is
+/// ambiguous is refused with `400` and `Connection: close`, which makes evhttp drop whatever else is buffered on the
+/// connection: a request pipelined behind a refused one is never processed.
+///
+/// Bare LF line endings are accepted, as evhttp (and nginx) read them: RFC 9112 §2.2 lets a recipient recognise a
+/// single LF as a line terminator. A proxy in front must therefore not treat a bare LF as anything but a line end.
+public enum RequestFraming {
+    /// What is wrong with a request's framing, in a fixed phrase safe to answer with.
+    public enum Violation: String, Sendable, Equatable, CaseIterable {
+        case repeatedContentLength = "more than one Content-Length field"
+        case invalidContentLength = "Content-Length is not a decimal number"
+        case contentLengthWithTransferEncoding = "both Content-Length and Transfer-Encoding"
+        case unsupportedTransferEncoding = "a Transfer-Encoding other than chunked"
+        case transferEncodingInHTTP10 = "Transfer-Encoding in an HTTP/1.0 request"
+        case missingHost = "no Host field"
+        case repeatedHost = "more than one Host field"
+        case invalidFieldName = "a field name that is not a token (whitespace before the colon, say)"
+    }
+
+    /// The first rule the request breaks, or `nil` when its framing is unambiguous.
+    /// - Parameters:
+    ///   - headers: The request's fields as evhttp parsed them, names as sent.
+    ///   - version: The request's HTTP version.
+    public static func violation(headers: HTTPHeaders, version: HTTPVersion) -> Violation? {
+        var contentLengths: [String] = []
+        var transferEncodings: [String] = []
+        var hosts = 0
+        for field in headers {
+            guard isToken(field.name) else { return .invalidFieldName }
+            if field.name.utf8.elementsEqualIgnoringASCIICase("content-length".utf8) {
+                contentLengths.append(field.value)
+            } else if field.name.utf8.elementsEqualIgnoringASCIICase("transfer-encoding".utf8) {
+                transferEncodings.append(field.value)
+            } else if field.name.utf8.elementsEqualIgnoringASCIICase("host".utf8) {
+                hosts += 1
+            }
+        }
+        if contentLengths.count > 1 { return .repeatedContentLength }
+        if let length = contentLengths.first, length.isEmpty || !length.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            return .invalidContentLength
+        }
+        if !transferEncodings.isEmpty {
+            if !contentLengths.isEmpty { return .contentLengthWithTransferEncoding }
+            if version < HTTPVersion(major: 1, minor: 1) { return .transferEncodingInHTTP10 }
+            let codings = HTTPFieldList.members(of: transferEncodings)
+            guard codings.count == 1, codings[0].utf8.elementsEqualIgnoringASCIICase("chunked".utf8) else {
+                return .unsupportedTransferEncoding
+            }
+        }
+        if hosts > 1 { return .repeatedHost }
+        if hosts == 0, version >= HTTPVersion(major: 1, minor: 1) { return .missingHost }
+        return nil
+    }
+
+    /// RFC 9110 §5.6.2: `token = 1*tchar`.
+    static func isToken(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy(isTokenCharacter)
+    }
+
+    private static func isTokenCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            true
+        default:
+            "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+}
