@@ -20,6 +20,18 @@ struct ConfigurationProcessTests {
         #expect(lines.contains { $0.contains("clientloop.env") && $0.contains("CLIENTLOOP_ENV") })
     }
 
+    @Test("an API key with a byte that cannot go in a header stops start-up with 78, without echoing it",
+          arguments: ["cl_live_abc\r\nX-Injected: 1", "cl_live abc", "cl_live_\u{7F}", "cl_live_é"])
+    func apiKeyThatCannotBeAHeaderValueExits78(key: String) throws {
+        var environment = ServerProcess.baseEnvironment()
+        environment["CLIENTLOOP_API_KEY"] = key
+        let result = try ServerProcess.runToExit(environment: environment)
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("clientloop.api_key (CLIENTLOOP_API_KEY)"))
+        #expect(!result.stderr.contains("cl_live"))
+        #expect(!result.stdout.contains("cl_live"))
+    }
+
     @Test("a graph URL that is not https is refused unless it is loopback")
     func plainHTTPGraphURLRefused() throws {
         var environment = ServerProcess.baseEnvironment()

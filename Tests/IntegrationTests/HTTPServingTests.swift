@@ -85,15 +85,30 @@ struct HTTPServingTests {
         #expect(firstID != secondID)
     }
 
-    @Test("a body over http.max_body_bytes is refused with 413; one at the limit is read")
+    @Test("a body over http.max_body_bytes gets the JSON 413 with CORS headers for an allowed origin; libevent's ceiling stays")
     func bodyOverLimitIs413() throws {
         var environment = ServerProcess.baseEnvironment()
         environment["HTTP_MAX_BODY_BYTES"] = "100"
+        environment["CORS_ALLOWED_ORIGINS"] = "https://app.example"
+        environment["CLIENTLOOP_GRAPH_URL"] = "http://127.0.0.1:\(try ServerProcess.unusedPort())/"
         let server = try ServerProcess(environment: environment)
-        let atLimit = try httpRequest(port: server.port, "POST", "/nowhere", body: Array(repeating: UInt8(ascii: "a"), count: 100))
-        #expect(atLimit.status == 404)
-        let overLimit = try httpRequest(port: server.port, "POST", "/nowhere", body: Array(repeating: UInt8(ascii: "a"), count: 101))
+        let json = [("Content-Type", "application/json"), ("Origin", "https://app.example")]
+        let padded = { (count: Int) in Array(("{\"contactId\":null" + String(repeating: " ", count: count - 18) + "}").utf8) }
+
+        // At the limit the body reaches the route, and so ClientLoop: nothing listens there.
+        let atLimit = try httpRequest(port: server.port, "POST", "/idv-session", headers: json, body: padded(100))
+        #expect(atLimit.errorCode == "upstream_unavailable")
+
+        let overLimit = try httpRequest(port: server.port, "POST", "/idv-session", headers: json + [("X-Request-Id", "big-1")], body: padded(101))
         #expect(overLimit.status == 413)
+        #expect(overLimit.errorCode == "payload_too_large")
+        #expect(overLimit.header("X-Request-Id") == "big-1")
+        #expect(overLimit.header("Access-Control-Allow-Origin") == "https://app.example")
+
+        // Beyond the hard ceiling (64 KiB here) libevent answers by itself, without reading the rest.
+        let overCeiling = try httpRequest(port: server.port, "POST", "/idv-session", headers: json, body: padded(70_000))
+        #expect(overCeiling.status == 413)
+        #expect(overCeiling.errorCode == nil)
     }
 
     @Test("keep-alive serves many requests on one connection")

@@ -113,13 +113,27 @@ struct SecurityTests {
         #expect(try fixture.fakeStats()["requests"] as? Int == 1)
     }
 
-    @Test("contact.policy none refuses a body contactId")
-    func nonePolicyRefusesContactIds() throws {
-        let fixture = try fixture(["CONTACT_POLICY": "none"])
+    @Test("by default a body contactId is refused before ClientLoop, naming CONTACT_POLICY; new contacts are served")
+    func defaultPolicyRefusesContactIds() throws {
+        // The fixture opts into `body` for its trigger tests: take that back to reach the default.
+        let fixture = try fixture(["CONTACT_POLICY": ""])
         #expect(try fixture.mint().status == 200)
         let refused = try fixture.mint(#"{"contactId":"someone_else"}"#)
         #expect(refused.status == 403)
         #expect(refused.errorCode == "contact_forbidden")
+        let message = try #require((refused.json?["error"] as? [String: Any])?["message"] as? String)
+        #expect(message.contains("CONTACT_POLICY=jwt"))
+        #expect(try fixture.fakeStats()["requests"] as? Int == 1)
+        #expect(!fixture.server.log.contains("contact.policy is body"))
+    }
+
+    @Test("contact.policy body, set explicitly, passes the body's contactId on and warns at start-up")
+    func bodyPolicyWarnsAtStartup() throws {
+        let fixture = try fixture(["CONTACT_POLICY": "body"])
+        #expect(try fixture.mint(#"{"contactId":"ct_7"}"#).status == 200)
+        #expect(try fixture.fakeStats()["lastContactId"] as? String == "ct_7")
+        let warnings = fixture.server.logEntries.filter { $0["level"] as? String == "warning" }
+        #expect(warnings.contains { ($0["message"] as? String)?.hasPrefix("contact.policy is body") == true })
     }
 
     @Test("contact.policy jwt binds the contact to a verified token")

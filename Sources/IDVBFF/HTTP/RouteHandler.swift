@@ -9,6 +9,17 @@ public typealias ResponseCallback = (HTTPResponse) -> Void
 /// locks. It answers now or later, but always on the same thread, by calling `respond` exactly once.
 public protocol RouteHandler {
     func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping ResponseCallback)
+
+    /// An answer the server gives for this route without calling ``handle(_:context:respond:)`` (a body over the
+    /// limit, a request after the listeners closed), as this route would send it: a CORS layer adds its headers
+    /// so that the page can read the error. The default sends it as it is.
+    func decorateServerAnswer(_ response: HTTPResponse, to request: HTTPRequest) -> HTTPResponse
+}
+
+extension RouteHandler {
+    public func decorateServerAnswer(_ response: HTTPResponse, to request: HTTPRequest) -> HTTPResponse {
+        response
+    }
 }
 
 /// What a handler knows about the request beyond the request itself.

@@ -34,4 +34,10 @@ public struct CORSHandler: RouteHandler {
             respond(APIError.originNotAllowed.response(requestID: context.requestID))
         }
     }
+
+    /// The server's own answer with the CORS headers an allowed origin gets, so that the page can read it.
+    public func decorateServerAnswer(_ response: HTTPResponse, to request: HTTPRequest) -> HTTPResponse {
+        guard case .actualAllowed(let headers) = policy.decide(request) else { return response }
+        return response.addingCORSHeaders(headers)
+    }
 }

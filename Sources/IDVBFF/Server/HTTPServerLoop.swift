@@ -74,7 +74,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     }
 
     private func configure(_ http: OpaquePointer) {
-        evhttp_set_max_body_size(http, options.maxBodyBytes)
+        evhttp_set_max_body_size(http, options.bodyCeilingBytes)
         evhttp_set_max_headers_size(http, options.maxHeaderBytes)
         evhttp_set_timeout(http, Int32(max(1, options.ioTimeoutSeconds.rounded(.up))))
         // Without lingering close, a client still sending an oversized body sees a reset instead of the 413.
@@ -229,7 +229,9 @@ final class HTTPServerLoop: @unchecked Sendable {
             reply(error.response(requestID: requestID))
         case .handler(let handler, let route):
             if lifecycle.phase == .stopping, !route.servesWhileStopping {
-                reply(APIError.shuttingDown.response(requestID: requestID))
+                reply(handler.decorateServerAnswer(APIError.shuttingDown.response(requestID: requestID), to: parsed))
+            } else if parsed.body.count > options.maxBodyBytes {
+                reply(handler.decorateServerAnswer(APIError.payloadTooLarge.response(requestID: requestID), to: parsed))
             } else {
                 handler.handle(parsed, context: context, respond: reply.callAsFunction)
             }

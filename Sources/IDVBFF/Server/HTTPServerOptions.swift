@@ -6,7 +6,7 @@ public struct HTTPServerOptions: Sendable {
     public var port: Int
     /// Number of event loops, each on its own thread with its own listener on the shared port.
     public var threads: Int
-    /// Largest request body accepted; libevent answers 413 beyond it without reading the rest.
+    /// Largest request body handed to a route; a larger one gets the JSON `413 payload_too_large`.
     public var maxBodyBytes: Int
     /// Largest request head (request line plus headers) accepted.
     public var maxHeaderBytes: Int
@@ -28,6 +28,13 @@ public struct HTTPServerOptions: Sendable {
     public var tls: TLSServerContext?
     /// Whether this server owns SIGTERM/SIGINT handling (only one server in a process can).
     public var handlesSignals: Bool
+
+    /// The hard ceiling libevent enforces itself, without reading the rest of the body: its own HTML 413, with no
+    /// request id and no CORS headers. Bodies between ``maxBodyBytes`` and this are read whole, so that the
+    /// answer can be the JSON error a page can read; the ceiling bounds what a connection can make the server hold.
+    public var bodyCeilingBytes: Int {
+        max(maxBodyBytes * 8, 64 * 1024)
+    }
 
     public init(
         host: String = "0.0.0.0",
