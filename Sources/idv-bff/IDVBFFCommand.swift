@@ -1,11 +1,14 @@
 import ArgumentParser
-import CEventShim
 import IDVBFF
 import Logging
 
 /// `idv-bff`: the server (the default command) and the fake ClientLoop it can be tested against.
+///
+/// Every command runs synchronously on the main thread, which then waits on the event-loop threads: no event loop
+/// ever occupies one of Swift concurrency's threads, which stay free for the work that needs them (loading a
+/// refreshed JWKS, say). The few `async` start-up steps run through ``awaitStartUp(_:)``.
 @main
-struct IDVBFFCommand: AsyncParsableCommand {
+struct IDVBFFCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "idv-bff",
         abstract: "Mints ClientLoop identity-verification sessions for the browser, keeping the API key on the server.",
@@ -16,7 +19,7 @@ struct IDVBFFCommand: AsyncParsableCommand {
 }
 
 /// `idv-bff [serve]`: loads the configuration and runs the server.
-struct ServeCommand: AsyncParsableCommand {
+struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the server (the default).",
@@ -42,11 +45,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Mint FAKE tokens from a built-in fake ClientLoop: no key, no account, the real request path.")
     var demo = false
 
-    func run() async throws {
+    func run() throws {
         let overrides = ConfigurationOverrides(configFile: config, host: host, port: port, demo: demo)
         var configuration: AppConfiguration
         do {
-            configuration = try await AppConfiguration.load(overrides: overrides)
+            configuration = try awaitStartUp { () async throws(ConfigurationError) in try await AppConfiguration.load(overrides: overrides) }
         } catch {
             for problem in error.problems {
                 printToStandardError("idv-bff: invalid configuration: \(problem)")
@@ -68,7 +71,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let contactPolicy: ContactPolicy
         do {
-            contactPolicy = try await Application.makeContactPolicy(configuration, tls: tls, logger: logger)
+            let startupConfiguration = configuration
+            contactPolicy = try awaitStartUp { () async throws(ContactPolicySetupError) in
+                try await Application.makeContactPolicy(startupConfiguration, tls: tls, logger: logger)
+            }
         } catch {
             if error.isUnavailable {
                 printToStandardError("idv-bff: cannot start: \(error)")
@@ -77,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
             printToStandardError("idv-bff: invalid configuration: \(error)")
             throw ExitCode(78)
         }
-        try await serve(logger: logger) {
+        try serve(logger: logger) {
             // The demo's fake must outlive the application: its loop thread runs until the process ends.
             let demoUpstream = demo ? try startDemoUpstream(logger: logger) : nil
             if let demoUpstream {
@@ -110,7 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 /// `idv-bff fake-clientloop`: a stand-in ClientLoop GraphQL endpoint for tests and integrators' CI.
-struct FakeClientLoopCommand: AsyncParsableCommand {
+struct FakeClientLoopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fake-clientloop",
         abstract: "Serve a fake ClientLoop GraphQL endpoint that mints fake tokens and can be told to misbehave.",
@@ -156,9 +162,9 @@ struct FakeClientLoopCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
     }
 
-    func run() async throws {
+    func run() throws {
         let logger = bootstrapProcess(logLevel: Logger.Level(rawValue: logLevel) ?? .info)
-        try await serve(logger: logger) {
+        try serve(logger: logger) {
             let tls = try tlsCertificate.map { try TLSServerContext(certificateFile: $0, keyFile: tlsKey ?? "") }
             let behaviour = FakeClientLoopOptions(
                 apiKey: apiKey, latencyMilliseconds: latencyMilliseconds, failRate: failRate, jwksFile: jwksFile)

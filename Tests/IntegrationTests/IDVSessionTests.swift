@@ -92,12 +92,18 @@ struct IDVSessionTests {
         }
     }
 
-    @Test("no complete answer within clientloop.timeout_ms is a 504")
+    @Test("no complete answer within clientloop.timeout_ms is a 504, and the connection carrying it is closed then")
     func slowUpstreamTimesOut() throws {
-        let fixture = try UpstreamFixture(environment: ["CLIENTLOOP_TIMEOUT_MS": "400"])
+        // A deadline of 0.4 s; libevent's own inactivity timeout, the backstop, would close only after 1 s.
+        let fixture = try UpstreamFixture(environment: ["CLIENTLOOP_TIMEOUT_MS": "400", "CLIENTLOOP_POOL_SIZE": "1"])
         let response = try fixture.mint(#"{"contactId":"fail-slow"}"#)
         #expect(response.status == 504)
         #expect(response.errorCode == "upstream_timeout")
+        // Closed at the deadline, not left to trickle: nothing of idv-bff's stays connected to ClientLoop.
+        #expect(SocketTable.eventually(within: 0.25) { SocketTable.establishedConnections(toPort: fixture.fake.port) == 0 })
+        // The only pool slot is free again at once.
+        #expect(try fixture.mint().status == 200)
+        #expect(try fixture.fakeStats()["requests"] as? Int == 2)
     }
 
     @Test("a mint that failed after ClientLoop received it is not sent again on the same keep-alive path")

@@ -44,9 +44,13 @@ public final class Server {
     /// Binds every loop's listener and starts the loop threads.
     public func start() throws {
         // Signals are watched before any loop runs, so an early SIGTERM is still graceful.
-        for signal in [SIGTERM, SIGINT] where options.handlesSignals {
+        let stopSignals = options.handlesSignals ? [SIGTERM, SIGINT] : []
+        for signal in stopSignals {
             signalEvents.append(try LoopEvent.signal(signal, on: controlBase) { [unowned self] in received(signal) })
         }
+        // A parent may have started the process with these blocked (a thread pool's mask is inherited through
+        // fork and exec): unblocked here, before the loop threads inherit this thread's mask.
+        Self.unblock(stopSignals)
         delayTimer = try LoopEvent.user(on: controlBase) { [unowned self] in closeListeners() }
         loopEndedEvent = try LoopEvent.user(on: controlBase) { [unowned self] in loopEnded() }
 
@@ -85,6 +89,16 @@ public final class Server {
         }
         logger.info("stopped", metadata: ["exit_status": .stringConvertible(Int(exitStatus))])
         return exitStatus
+    }
+
+    private static func unblock(_ signals: [Int32]) {
+        guard !signals.isEmpty else { return }
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in signals {
+            sigaddset(&set, signal)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     private func received(_ signal: Int32) {

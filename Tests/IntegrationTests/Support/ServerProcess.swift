@@ -127,8 +127,12 @@ final class ServerProcess: Sendable {
         return nil
     }
 
-    /// The `idv-bff` binary SwiftPM built next to this test bundle.
+    /// The `idv-bff` binary SwiftPM built next to this test bundle, or the one `IDV_BFF_BINARY` names (to run the
+    /// suite against a release build or another revision).
     static var binaryURL: URL {
+        if let path = ProcessInfo.processInfo.environment["IDV_BFF_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         // The runner may be inside `<products>/X.xctest/...`; walk up to the products directory.
         while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("idv-bff").path),
