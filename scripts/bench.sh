@@ -2,6 +2,7 @@
 # Measures idv-bff on loopback with wrk: GET /healthz, and POST /idv-session through the fake ClientLoop over TLS.
 # Usage: scripts/bench.sh [seconds per run, default 10] [connections, default 64]
 # Needs: swift, wrk, openssl, curl. Traffic stays on 127.0.0.1; every run is bounded by its duration.
+# IDV_BFF_BINARY=path measures that build instead of building this tree (to compare two revisions).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
@@ -9,8 +10,12 @@ connections="${2:-64}"
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-swift build -c release --product idv-bff >/dev/null
-binary="$(swift build -c release --show-bin-path)/idv-bff"
+if [ -n "${IDV_BFF_BINARY:-}" ]; then
+  binary="$IDV_BFF_BINARY"
+else
+  swift build -c release --product idv-bff >/dev/null
+  binary="$(swift build -c release --show-bin-path)/idv-bff"
+fi
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
   -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
@@ -37,7 +42,7 @@ port="$(wait_for_port "$work/server.log")"
 
 cat >"$work/post.lua" <<'LUA'
 wrk.method = "POST"
-wrk.body = '{"contactId":"bench_1"}'
+wrk.body = '{}'  -- a new contact: what the default contact policy serves
 wrk.headers["Content-Type"] = "application/json"
 LUA
 
