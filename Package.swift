@@ -32,31 +32,64 @@ let package = Package(
             name: "CEventShim",
             dependencies: ["CLibevent"]
         ),
-        // Everything that decides: configuration, routing, handlers, logging, the event loops' owners.
+        // The libevent runtime: event loops and their threads, the HTTP server, the upstream HTTPS client, TLS
+        // contexts, DNS. It knows nothing of ClientLoop, CORS, JWT or configuration.
         .target(
-            name: "IDVBFF",
+            name: "EventHTTP",
             dependencies: [
                 "CLibevent",
                 "CEventShim",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        // The application: configuration, routes and handlers, the protections, the ClientLoop codec, observability.
+        .target(
+            name: "IDVBFF",
+            dependencies: [
+                "EventHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: upcomingFeatures
         ),
+        // The stand-in ClientLoop, on the same runtime; linked by the executable for fake-clientloop and --demo.
+        .target(
+            name: "FakeClientLoop",
+            dependencies: [
+                "EventHTTP",
+                "IDVBFF",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
         .executableTarget(
             name: "idv-bff",
             dependencies: [
+                "EventHTTP",
                 "IDVBFF",
+                "FakeClientLoop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
+            name: "EventHTTPTests",
+            dependencies: ["EventHTTP"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "FakeClientLoopTests",
+            dependencies: ["FakeClientLoop", "IDVBFF", "EventHTTP"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
             name: "IDVBFFTests",
             dependencies: [
                 "IDVBFF",
+                "EventHTTP",
                 // Tests sign tokens and generate RSA/EC/EdDSA keys as an identity provider would.
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),

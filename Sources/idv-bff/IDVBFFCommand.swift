@@ -1,4 +1,6 @@
 import ArgumentParser
+import EventHTTP
+import FakeClientLoop
 import IDVBFF
 import Logging
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import EventHTTP
 @testable import IDVBFF
 
 @Suite("API errors")

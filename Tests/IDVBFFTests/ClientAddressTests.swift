@@ -1,4 +1,5 @@
 import Testing
+@testable import EventHTTP
 @testable import IDVBFF
 
 @Suite("Client address")

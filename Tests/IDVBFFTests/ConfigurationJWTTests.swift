@@ -1,5 +1,6 @@
 import Testing
 
+@testable import EventHTTP
 @testable import IDVBFF
 
 // MARK: - Contact tokens: their checks and where their keys come from

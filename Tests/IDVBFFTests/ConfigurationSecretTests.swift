@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import EventHTTP
 @testable import IDVBFF
 
 // MARK: - Keeping the API key secret

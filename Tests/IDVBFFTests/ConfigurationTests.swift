@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Testing
 
+@testable import EventHTTP
 @testable import IDVBFF
 
 /// Loading, precedence, validation and redaction of ``AppConfiguration``.

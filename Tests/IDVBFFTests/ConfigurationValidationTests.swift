@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import EventHTTP
 @testable import IDVBFF
 
 // MARK: - Problems with individual settings

@@ -1,6 +1,7 @@
 import Logging
 import Synchronization
 import Testing
+@testable import EventHTTP
 @testable import IDVBFF
 
 @Suite("IDV session handler")

@@ -1,6 +1,7 @@
 import Foundation
 import JWTKit
 import Testing
+@testable import EventHTTP
 @testable import IDVBFF
 
 @Suite("JWT contact verifier")

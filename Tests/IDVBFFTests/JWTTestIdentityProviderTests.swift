@@ -2,6 +2,7 @@ import CryptoExtras
 import Foundation
 import JWTKit
 import Testing
+@testable import EventHTTP
 @testable import IDVBFF
 
 /// An identity provider for tests: keys generated for the run, their JWKS, and tokens signed with jwt-kit.

@@ -1,17 +1,18 @@
 import Synchronization
 import Testing
+@testable import EventHTTP
 @testable import IDVBFF
 
 /// A clock that stands still until a test moves it; shared by the rate-limit tests.
-final class ManualRateLimitClock: Sendable {
+final class ManualMonotonicClock: Sendable {
     private let current: Mutex<Duration>
 
     init(at start: Duration = .zero) {
         current = Mutex(start)
     }
 
-    var clock: RateLimitClock {
-        RateLimitClock { [self] in current.withLock { $0 } }
+    var clock: MonotonicClock {
+        MonotonicClock { [self] in current.withLock { $0 } }
     }
 
     func advance(by duration: Duration) {
@@ -20,9 +21,9 @@ final class ManualRateLimitClock: Sendable {
 }
 
 @Suite("Rate-limit clock")
-struct RateLimitClockTests {
+struct MonotonicClockTests {
     @Test func continuousClockStartsNearZeroAndNeverGoesBack() {
-        let clock = RateLimitClock.continuous
+        let clock = MonotonicClock.continuous
         var previous = clock.now()
         #expect(previous >= .zero)
         #expect(previous < .seconds(1))
@@ -34,7 +35,7 @@ struct RateLimitClockTests {
     }
 
     @Test func manualClockReadsWhatTheTestSets() {
-        let manual = ManualRateLimitClock(at: .seconds(5))
+        let manual = ManualMonotonicClock(at: .seconds(5))
         #expect(manual.clock.now() == .seconds(5))
         manual.advance(by: .milliseconds(250))
         #expect(manual.clock.now() == .milliseconds(5250))

@@ -1,9 +1,10 @@
 import Testing
+@testable import EventHTTP
 @testable import IDVBFF
 
 @Suite("Rate-limit headers")
 struct RateLimitHeadersTests {
-    private let limiter = RateLimiter(policy: RateLimitPolicy(perMinute: 10, burst: 10), clock: ManualRateLimitClock().clock)
+    private let limiter = RateLimiter(policy: RateLimitPolicy(perMinute: 10, burst: 10), clock: ManualMonotonicClock().clock)
 
     @Test func describesAnAllowedRequestInDraft08Form() {
         let headers = limiter.headers(for: .allowed(remaining: 3, resetSeconds: 5))

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+@testable import EventHTTP
 @testable import IDVBFF
 
 @Suite("Rate-limited handler")
@@ -32,7 +33,7 @@ struct RateLimitedHandlerTests {
     }
 
     /// 6 per minute, 2 at once; load balancers in 10.0.0.0/8.
-    private let limiter = RateLimiter(policy: RateLimitPolicy(perMinute: 6, burst: 2), clock: ManualRateLimitClock().clock)
+    private let limiter = RateLimiter(policy: RateLimitPolicy(perMinute: 6, burst: 2), clock: ManualMonotonicClock().clock)
     private let resolver = ClientAddressResolver(trustedProxies: TrustedProxies([CIDR("10.0.0.0/8")!]))
 
     private func request(peer: String, forwardedFor: String? = nil) -> HTTPRequest {
@@ -140,7 +141,7 @@ struct RateLimitedHandlerTests {
         let logger = Logger(label: "test", factory: { _ in logHandler })
         let handler = RateLimitedHandler(
             limiter: limiter, resolver: resolver, wrapped: CountingHandler(),
-            forwardedForWarnings: WarningThrottle(interval: .seconds(60), clock: ManualRateLimitClock().clock))
+            forwardedForWarnings: WarningThrottle(interval: .seconds(60), clock: ManualMonotonicClock().clock))
         for _ in 0..<3 {
             _ = send(request(peer: "198.51.100.1", forwardedFor: "192.0.2.1"), through: handler, logger: logger)
         }

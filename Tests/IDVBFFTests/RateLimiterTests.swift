@@ -1,4 +1,5 @@
 import Testing
+@testable import EventHTTP
 @testable import IDVBFF
 
 @Suite("Rate limiter")
@@ -16,7 +17,7 @@ struct RateLimiterTests {
     }
 
     @Test func limitsEachClientToItsBurst() throws {
-        let limiter = RateLimiter(policy: policy, clock: ManualRateLimitClock().clock)
+        let limiter = RateLimiter(policy: policy, clock: ManualMonotonicClock().clock)
         let client = try address("198.51.100.1")
         #expect(limiter.take(for: client) == .allowed(remaining: 1, resetSeconds: 10))
         #expect(limiter.take(for: client) == .allowed(remaining: 0, resetSeconds: 10))
@@ -24,7 +25,7 @@ struct RateLimiterTests {
     }
 
     @Test func keepsClientsApart() throws {
-        let limiter = RateLimiter(policy: policy, clock: ManualRateLimitClock().clock)
+        let limiter = RateLimiter(policy: policy, clock: ManualMonotonicClock().clock)
         let greedy = try address("198.51.100.1")
         let other = try address("198.51.100.2")
         for _ in 0..<5 { _ = limiter.take(for: greedy) }
@@ -33,7 +34,7 @@ struct RateLimiterTests {
     }
 
     @Test func refillsWithTheClock() throws {
-        let time = ManualRateLimitClock()
+        let time = ManualMonotonicClock()
         let limiter = RateLimiter(policy: policy, clock: time.clock)
         let client = try address("198.51.100.1")
         _ = limiter.take(for: client)
@@ -44,7 +45,7 @@ struct RateLimiterTests {
     }
 
     @Test func sharesABucketAcrossAnIPv6Slash64() throws {
-        let limiter = RateLimiter(policy: policy, clock: ManualRateLimitClock().clock)
+        let limiter = RateLimiter(policy: policy, clock: ManualMonotonicClock().clock)
         _ = limiter.take(for: try address("2001:db8:1:2::1"))
         _ = limiter.take(for: try address("2001:db8:1:2::2"))
         #expect(!limiter.take(for: try address("2001:db8:1:2:ffff::3")).isAllowed)
@@ -53,7 +54,7 @@ struct RateLimiterTests {
     }
 
     @Test func keysIPv4ClientsByTheirWholeAddress() throws {
-        let limiter = RateLimiter(policy: policy, clock: ManualRateLimitClock().clock)
+        let limiter = RateLimiter(policy: policy, clock: ManualMonotonicClock().clock)
         _ = limiter.take(for: try address("198.51.100.1"))
         _ = limiter.take(for: try address("198.51.100.1"))
         #expect(limiter.take(for: try address("198.51.100.2")).isAllowed)
@@ -61,7 +62,7 @@ struct RateLimiterTests {
     }
 
     @Test func sharesOneBucketAmongClientsOfUnknownAddress() throws {
-        let limiter = RateLimiter(policy: policy, clock: ManualRateLimitClock().clock)
+        let limiter = RateLimiter(policy: policy, clock: ManualMonotonicClock().clock)
         _ = limiter.take(for: nil)
         _ = limiter.take(for: nil)
         #expect(!limiter.take(for: nil).isAllowed)
@@ -69,7 +70,7 @@ struct RateLimiterTests {
     }
 
     @Test func tracksNothingWhenDisabled() {
-        let limiter = RateLimiter(policy: .disabled, clock: ManualRateLimitClock().clock)
+        let limiter = RateLimiter(policy: .disabled, clock: ManualMonotonicClock().clock)
         for index in 0..<1000 {
             #expect(limiter.take(for: distinctAddress(index % 3)) == .unlimited)
         }
@@ -78,7 +79,7 @@ struct RateLimiterTests {
     }
 
     @Test func forgetsClientsWhoseBucketsAreFullAgain() {
-        let time = ManualRateLimitClock()
+        let time = ManualMonotonicClock()
         let limiter = RateLimiter(policy: policy, maximumTrackedClients: 64, shardCount: 1, clock: time.clock)
         for index in 0..<64 { _ = limiter.take(for: distinctAddress(index)) }
         #expect(limiter.trackedClientCount == 64)
@@ -88,7 +89,7 @@ struct RateLimiterTests {
     }
 
     @Test func boundsMemoryUnderAFloodOfTwoHundredThousandDistinctAddresses() {
-        let time = ManualRateLimitClock()
+        let time = ManualMonotonicClock()
         let limiter = RateLimiter(policy: policy, clock: time.clock)
         #expect(limiter.maximumTrackedClients == 99_968)  // 64 shards of 1562
         var refused = 0
@@ -113,7 +114,7 @@ struct RateLimiterTests {
     }
 
     @Test func neverTracksMoreThanTheCapEvenForAMoment() {
-        let limiter = RateLimiter(policy: policy, maximumTrackedClients: 1_000, shardCount: 1, clock: ManualRateLimitClock().clock)
+        let limiter = RateLimiter(policy: policy, maximumTrackedClients: 1_000, shardCount: 1, clock: ManualMonotonicClock().clock)
         var largestCount = 0
         for index in 0..<20_000 {
             _ = limiter.take(for: distinctAddress(index))
@@ -123,7 +124,7 @@ struct RateLimiterTests {
     }
 
     @Test func aFloodOfNewAddressesDoesNotResetALimitedClient() throws {
-        let time = ManualRateLimitClock()
+        let time = ManualMonotonicClock()
         let limiter = RateLimiter(policy: policy, maximumTrackedClients: 100, shardCount: 1, clock: time.clock)
         let abuser = try address("198.51.100.1")
         for _ in 0..<10 { _ = limiter.take(for: abuser) }
@@ -136,7 +137,7 @@ struct RateLimiterTests {
     }
 
     @Test func aFloodOfNewAddressesLeavesOtherClientsServed() throws {
-        let limiter = RateLimiter(policy: policy, maximumTrackedClients: 100, shardCount: 4, clock: ManualRateLimitClock().clock)
+        let limiter = RateLimiter(policy: policy, maximumTrackedClients: 100, shardCount: 4, clock: ManualMonotonicClock().clock)
         for index in 0..<10_000 {
             _ = limiter.take(for: distinctAddress(index))
         }
@@ -144,7 +145,7 @@ struct RateLimiterTests {
     }
 
     @Test func neverHasMoreShardsThanTrackedClients() {
-        let limiter = RateLimiter(policy: policy, maximumTrackedClients: 10, shardCount: 64, clock: ManualRateLimitClock().clock)
+        let limiter = RateLimiter(policy: policy, maximumTrackedClients: 10, shardCount: 64, clock: ManualMonotonicClock().clock)
         #expect(limiter.maximumTrackedClients == 10)
         for index in 0..<1_000 {
             _ = limiter.take(for: distinctAddress(index))
@@ -153,7 +154,7 @@ struct RateLimiterTests {
     }
 
     @Test func allowsExactlyTheBurstToOneClientHammeredFromManyTasks() async throws {
-        let limiter = RateLimiter(policy: RateLimitPolicy(perMinute: 1, burst: 50), clock: ManualRateLimitClock().clock)
+        let limiter = RateLimiter(policy: RateLimitPolicy(perMinute: 1, burst: 50), clock: ManualMonotonicClock().clock)
         let client = try address("198.51.100.1")
         let allowed = await withTaskGroup(of: Int.self) { group in
             for _ in 0..<8 {
@@ -167,7 +168,7 @@ struct RateLimiterTests {
     }
 
     @Test func keepsManyClientsExactUnderConcurrentUse() async {
-        let limiter = RateLimiter(policy: RateLimitPolicy(perMinute: 1, burst: 5), clock: ManualRateLimitClock().clock)
+        let limiter = RateLimiter(policy: RateLimitPolicy(perMinute: 1, burst: 5), clock: ManualMonotonicClock().clock)
         let clients = (0..<200).map(distinctAddress)
         let allowed = await withTaskGroup(of: Int.self) { group in
             for task in 0..<8 {

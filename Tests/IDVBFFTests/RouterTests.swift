@@ -1,5 +1,6 @@
 import Logging
 import Testing
+@testable import EventHTTP
 @testable import IDVBFF
 
 @Suite("Router")
@@ -12,7 +13,7 @@ struct RouterTests {
     }
 
     private func router() -> Router {
-        var router = Router()
+        var router = Router(lifecycle: Lifecycle())
         router.add(.get, "/thing", Fixed(status: 200))
         router.add(.post, "/thing", Fixed(status: 201))
         router.add(.post, "/write-only", Fixed(status: 202))

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import EventHTTP
 @testable import IDVBFF
 
 // MARK: - The upstream GraphQL endpoint

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+public import EventHTTP
 
 /// Wires a validated configuration into a running server: routes, per-loop ClientLoop clients, lifecycle.
 public final class Application {
@@ -32,7 +33,7 @@ public final class Application {
         }
 
         server = try Server(options: HTTPServerOptions(configuration), lifecycle: lifecycle, logger: logger) { loop in
-            var router = Router()
+            var router = Router(lifecycle: lifecycle)
             HealthRoutes.register(on: &router, lifecycle: lifecycle)
             let pool = try UpstreamPool(options: poolOptions, loop: loop, tls: tls, logger: logger)
             let client = ConcurrencyLimitedClient(wrapping: ClientLoopGraphClient(settings: settings, transport: pool), limit: inFlight)

@@ -1,4 +1,5 @@
 import Foundation
+public import EventHTTP
 
 /// The `contactCreateIdvSession` GraphQL mutation: the request document sent to ClientLoop and the reading of its
 /// answer.

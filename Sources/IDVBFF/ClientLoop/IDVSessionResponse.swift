@@ -1,3 +1,4 @@
+public import EventHTTP
 /// The browser's answer from `POST /idv-session`: `{"token":…,"expiresAt":…,"env":…}`.
 public struct IDVSessionResponse: Sendable, Equatable {
     /// The session token for `<contact-idv-session>`.

@@ -1,3 +1,5 @@
+public import EventHTTP
+
 /// Why a ClientLoop call did not produce a session: from the answer itself or from the way to it.
 ///
 /// Each failure maps to the ``APIError`` the browser sees (``apiError``) and to the detail operators need in the error
@@ -30,6 +32,17 @@ public enum UpstreamFailure: Error, Sendable, Equatable {
     case unavailable(String)
     /// The answer was larger than the client is willing to read.
     case responseTooLarge
+
+    /// The transport's failure, as a ClientLoop call failure.
+    public init(_ transport: UpstreamTransportError) {
+        switch transport {
+        case .busy: self = .busy
+        case .timeout: self = .timeout
+        case .unavailable(let detail): self = .unavailable(detail)
+        case .malformedResponse(let summary): self = .malformedResponse(summary)
+        case .responseTooLarge: self = .responseTooLarge
+        }
+    }
 
     /// The delay suggested to the browser when ClientLoop rate-limits without a usable `Retry-After`.
     public static let defaultRateLimitRetryAfterSeconds = 5

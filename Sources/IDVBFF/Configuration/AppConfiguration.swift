@@ -1,3 +1,4 @@
+import EventHTTP
 import Logging
 
 /// The service's effective configuration: parsed and validated once at start-up, then only read.

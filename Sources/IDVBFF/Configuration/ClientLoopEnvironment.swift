@@ -1,3 +1,4 @@
+public import EventHTTP
 /// Which ClientLoop deployment the service talks to (`clientloop.env`, `CLIENTLOOP_ENV`).
 public enum ClientLoopEnvironment: String, Sendable, Equatable, CaseIterable {
     /// Production, the default.

@@ -1,3 +1,4 @@
+public import EventHTTP
 extension ClientLoopSettings {
     /// The key the demo's fake ClientLoop expects; it opens nothing real.
     public static let demoAPIKey = Secret("demo-key-not-a-secret")

@@ -1,4 +1,5 @@
 import Foundation
+public import EventHTTP
 
 extension ClientLoopSettings {
     /// The largest API key file accepted; keys are a few dozen bytes.

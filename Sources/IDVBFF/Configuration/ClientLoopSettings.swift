@@ -1,3 +1,4 @@
+public import EventHTTP
 /// How to reach and authenticate with the ClientLoop GraphQL API upstream.
 public struct ClientLoopSettings: Sendable, Equatable {
     /// The API key (`clientloop.api_key`, `CLIENTLOOP_API_KEY`, or read from `clientloop.api_key_file`).

@@ -1,3 +1,4 @@
+public import EventHTTP
 /// Recognises hosts that only ever reach this machine, where plain HTTP exposes nothing on the network.
 enum LoopbackHost {
     // IPv4-mapped IPv6 addresses (`::ffff:127.0.0.1`) parse as IPv4, so they fall in the first block.

@@ -1,4 +1,5 @@
 import Foundation
+public import EventHTTP
 
 extension SecuritySettings {
     /// Validates the security settings, recording a problem for each bad value.

@@ -1,3 +1,4 @@
+public import EventHTTP
 /// What protects `POST /idv-session` on the open web: which origins may call it, how often, through which
 /// proxies, and whose contact a caller may verify.
 public struct SecuritySettings: Sendable, Equatable {

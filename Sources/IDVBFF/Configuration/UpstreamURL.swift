@@ -1,15 +1,10 @@
+public import EventHTTP
 import Foundation
 
-/// An endpoint the upstream HTTPS client talks to (the ClientLoop GraphQL endpoint, the identity provider's
-/// JWKS), validated and split into the parts an HTTP client needs.
-///
-/// Only `https` is accepted, except that plain `http` is allowed for loopback hosts
-/// (`localhost`, 127.0.0.0/8, `::1`), where a local stand-in for the upstream may run.
-/// User names, passwords, queries and fragments are rejected.
-public struct UpstreamURL: Sendable, Equatable, CustomStringConvertible {
-    /// The URL schemes accepted.
-    public typealias Scheme = WebScheme
-
+/// The application's rule for upstream endpoints (`clientloop.graph_url`, `jwt.jwks_url`): only `https`, except
+/// plain `http` for loopback hosts (`localhost`, 127.0.0.0/8, `::1`), where a local stand-in for the upstream may
+/// run. User names, passwords, queries and fragments are rejected.
+extension UpstreamURL {
     /// Why a URL is not accepted as an upstream endpoint.
     public enum Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         /// The text is not an absolute URL with a scheme and a host.
@@ -48,18 +43,6 @@ public struct UpstreamURL: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// `https`, or `http` for a loopback host.
-    public let scheme: Scheme
-
-    /// The host name or IP address, lower-cased; IPv6 addresses without brackets.
-    public let host: String
-
-    /// The port, the scheme's default when the URL names none.
-    public let port: Int
-
-    /// The percent-encoded path, `/` when the URL has none.
-    public let path: String
-
     /// The ClientLoop production endpoint.
     public static let clientLoopProduction = UpstreamURL(
         scheme: .https,
@@ -67,33 +50,6 @@ public struct UpstreamURL: Sendable, Equatable, CustomStringConvertible {
         port: 443,
         path: "/"
     )
-
-    /// Whether connections must use TLS.
-    public var usesTLS: Bool { scheme == .https }
-
-    /// The value for a `Host` header: the host, bracketed if IPv6, with the port unless it is the default.
-    public var authority: String {
-        let bracketedHost = host.contains(":") ? "[\(host)]" : host
-        return port == scheme.defaultPort ? bracketedHost : "\(bracketedHost):\(port)"
-    }
-
-    /// The URL, rebuilt from its parts.
-    public var description: String {
-        "\(scheme.rawValue)://\(authority)\(path)"
-    }
-
-    /// Creates an endpoint from parts already known to be valid.
-    /// - Parameters:
-    ///   - scheme: `https`, or `http` for a loopback host.
-    ///   - host: The host name or IP address; IPv6 addresses without brackets.
-    ///   - port: The port.
-    ///   - path: The percent-encoded path, starting with `/`.
-    public init(scheme: Scheme, host: String, port: Int, path: String) {
-        self.scheme = scheme
-        self.host = host
-        self.port = port
-        self.path = path
-    }
 
     /// Parses and validates an endpoint URL.
     /// - Parameter text: The URL, such as `https://graph.clientloop.com/` or `http://127.0.0.1:9000/graphql`.

@@ -1,4 +1,5 @@
 import Foundation
+public import EventHTTP
 
 /// Every error the service answers with: a stable machine-readable `code`, its HTTP status and a safe message.
 ///

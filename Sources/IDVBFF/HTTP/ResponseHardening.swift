@@ -1,3 +1,4 @@
+public import EventHTTP
 extension HTTPResponse {
     /// The headers every response gets, whatever produced it.
     public enum Hardening {

@@ -1,7 +1,4 @@
-public import Logging
-
-/// Called exactly once with a handler's response.
-public typealias ResponseCallback = (HTTPResponse) -> Void
+public import EventHTTP
 
 /// Handles one route's requests on the event-loop thread that received them.
 ///
@@ -19,19 +16,6 @@ public protocol RouteHandler {
 extension RouteHandler {
     public func decorateServerAnswer(_ response: HTTPResponse, to request: HTTPRequest) -> HTTPResponse {
         response
-    }
-}
-
-/// What a handler knows about the request beyond the request itself.
-public struct RequestContext {
-    /// The id echoed in `X-Request-Id` and in every log line about this request.
-    public var requestID: String
-    /// A logger already carrying `requestId` metadata.
-    public var logger: Logger
-
-    public init(requestID: String, logger: Logger) {
-        self.requestID = requestID
-        self.logger = logger
     }
 }
 

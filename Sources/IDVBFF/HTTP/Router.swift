@@ -1,7 +1,11 @@
-/// The route table: exact paths, each with the handlers for its methods.
+public import EventHTTP
+
+/// The route table, and the application's ``HTTPResponder``: exact paths, each with the handlers for its methods.
 ///
-/// `HEAD` is served by a path's `GET` handler (libevent drops the body), so it need not be registered.
-public struct Router {
+/// It answers what no route decides (404, 405, `shutting_down` while the server stops, the server's own refusals)
+/// with the ``APIError`` table, and hardens every answer (``HTTPResponse/hardened()``) before it leaves.
+/// `HEAD` is served by a path's `GET` handler (the server sends no body for it), so it need not be registered.
+public struct Router: HTTPResponder {
     /// What the table says about a request.
     public enum Resolution {
         case handler(any RouteHandler, route: Route)
@@ -26,10 +30,13 @@ public struct Router {
     }
 
     private var routes: [String: Route] = [:]
-    /// Answers every method on paths with no route of their own, when set.
-    public var fallback: (any RouteHandler)?
+    /// The process's phase: once the listeners close, routes that do not serve while stopping answer
+    /// `shutting_down`.
+    private let lifecycle: Lifecycle
 
-    public init() {}
+    public init(lifecycle: Lifecycle) {
+        self.lifecycle = lifecycle
+    }
 
     /// Registers `handler` for `method` on `path`.
     public mutating func add(_ method: HTTPMethod, _ path: String, servesWhileStopping: Bool = false, _ handler: any RouteHandler) {
@@ -42,14 +49,38 @@ public struct Router {
     /// Finds the handler for a method and path, or the error to answer with.
     public func resolve(_ method: HTTPMethod, path: String) -> Resolution {
         guard let route = routes[path] else {
-            if let fallback {
-                return .handler(fallback, route: Route())
-            }
             return .failure(.notFound)
         }
         if let handler = route.handlers[method] ?? (method == .head ? route.handlers[.get] : nil) {
             return .handler(handler, route: route)
         }
         return .failure(.methodNotAllowed(allowed: route.allowedMethods))
+    }
+
+    public func respond(to request: HTTPRequest, context: RequestContext, respond: @escaping ResponseCallback) {
+        let hardenedRespond: ResponseCallback = { respond($0.hardened()) }
+        switch resolve(request.method, path: request.path) {
+        case .failure(let error):
+            hardenedRespond(error.response(requestID: context.requestID))
+        case .handler(let handler, let route) where lifecycle.phase == .stopping && !route.servesWhileStopping:
+            hardenedRespond(handler.decorateServerAnswer(APIError.shuttingDown.response(requestID: context.requestID), to: request))
+        case .handler(let handler, _):
+            handler.handle(request, context: context, respond: hardenedRespond)
+        }
+    }
+
+    public func answer(_ refusal: ServerRefusal, to request: HTTPRequest, context: RequestContext) -> HTTPResponse {
+        switch refusal {
+        case .ambiguousFraming(let violation):
+            // The request cannot be trusted to be what it claims: no route decorates the answer.
+            return APIError.badRequest(violation).response(requestID: context.requestID).hardened()
+        case .bodyTooLarge:
+            switch resolve(request.method, path: request.path) {
+            case .failure(let error):
+                return error.response(requestID: context.requestID).hardened()
+            case .handler(let handler, _):
+                return handler.decorateServerAnswer(APIError.payloadTooLarge.response(requestID: context.requestID), to: request).hardened()
+            }
+        }
     }
 }

@@ -67,3 +67,36 @@ public struct JSONLogHandler: LogHandler {
 
     private static let reservedKeys: Set<String> = ["timestamp", "level", "message", "label"]
 }
+
+extension JSONText {
+    /// Appends a metadata value: numbers and booleans stay JSON numbers and booleans, the rest become strings.
+    static func appendValue(_ value: Logger.Metadata.Value, to output: inout String) {
+        switch value {
+        case .string(let string):
+            appendString(string, to: &output)
+        case .stringConvertible(let convertible):
+            switch convertible {
+            case let number as Int: output += String(number)
+            case let number as Double where number.isFinite: output += String(number)
+            case let flag as Bool: output += flag ? "true" : "false"
+            default: appendString(convertible.description, to: &output)
+            }
+        case .array(let values):
+            output += "["
+            for (position, element) in values.enumerated() {
+                if position > 0 { output += "," }
+                appendValue(element, to: &output)
+            }
+            output += "]"
+        case .dictionary(let dictionary):
+            output += "{"
+            for (position, key) in dictionary.keys.sorted().enumerated() {
+                if position > 0 { output += "," }
+                appendString(key, to: &output)
+                output += ":"
+                appendValue(dictionary[key]!, to: &output)
+            }
+            output += "}"
+        }
+    }
+}

@@ -1,3 +1,4 @@
+public import EventHTTP
 /// Liveness and readiness answers for load balancers and orchestrators.
 public enum HealthRoutes {
     /// Registers `/healthz`, its Kubernetes-style alias `/livez`, and `/readyz`.

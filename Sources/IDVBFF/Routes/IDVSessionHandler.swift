@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+public import EventHTTP
 
 /// `POST /idv-session`: validates the browser's request, asks ClientLoop for a session and hands back its token.
 ///

@@ -1,3 +1,4 @@
+public import EventHTTP
 extension CIDR {
     /// Parses `address/prefix` (`10.0.0.0/8`, `fd00::/8`, `::ffff:10.0.0.0/104`) or a bare address, which is a
     /// block of one (`127.0.0.1` is `/32`, `::1` is `/128`).

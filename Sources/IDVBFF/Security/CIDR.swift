@@ -1,3 +1,4 @@
+public import EventHTTP
 /// A block of IP addresses such as `10.0.0.0/8` or `fd00::/8`, for deciding whom to trust.
 ///
 /// IPv4 blocks are held as IPv4-mapped IPv6 blocks (`10.0.0.0/8` is `::ffff:10.0.0.0/104`), matching how

@@ -1,3 +1,4 @@
+public import EventHTTP
 /// Which browser origins may call the API across origins.
 public enum CORSAllowedOrigins: Sendable, Equatable {
     /// No cross-origin caller at all: the empty list. A request carrying `Origin` is served only when that origin is

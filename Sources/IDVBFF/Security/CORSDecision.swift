@@ -1,3 +1,4 @@
+public import EventHTTP
 /// What the CORS rules make of one request, before the route sees it.
 public enum CORSDecision: Sendable, Equatable {
     /// Not a CORS request: no `Origin` (curl, server-to-server calls), or an `OPTIONS` that is not a preflight.

@@ -1,4 +1,5 @@
 import Logging
+public import EventHTTP
 
 /// Puts a route behind a ``CORSPolicy``: answers preflights itself, refuses disallowed origins before the route
 /// runs, and adds CORS headers to the route's answers for allowed origins, errors included.

@@ -1,3 +1,4 @@
+public import EventHTTP
 /// A web origin, `scheme://host[:port]`, normalised so that two spellings of one origin compare equal.
 ///
 /// Normalising lower-cases the scheme and host, drops the scheme's default port and accepts one trailing `/`;

@@ -1,3 +1,4 @@
+public import EventHTTP
 /// The CORS rules for a credential-less JSON `POST` API, as the Fetch standard has browsers apply them.
 ///
 /// The rules are pure: a decision depends on the request's method and headers only.

@@ -1,3 +1,4 @@
+public import EventHTTP
 extension HTTPResponse {
     /// The response with the CORS headers of an allowed request: each replaces a field of the same name, except
     /// `Vary`, which is merged so that what the route already varies on is kept.

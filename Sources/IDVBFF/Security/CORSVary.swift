@@ -1,3 +1,4 @@
+public import EventHTTP
 /// The request headers a CORS answer depends on, for `Vary`, so that no cache hands one origin's answer to another.
 enum CORSVary {
     /// A preflight answer depends on the origin and on what it asks for.

@@ -1,3 +1,4 @@
+public import EventHTTP
 /// Who sent a request, as far as the server can tell, and whether a forwarding header was ignored on the way.
 public struct ClientAddress: Sendable, Equatable {
     /// Where ``address`` came from.

@@ -1,3 +1,4 @@
+public import EventHTTP
 /// Reading `X-Forwarded-For`, a comma-separated list of addresses that each proxy appends its peer to.
 enum ClientAddressForwardedFor {
     /// The header's name.

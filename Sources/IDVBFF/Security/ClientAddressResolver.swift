@@ -1,3 +1,4 @@
+public import EventHTTP
 /// Decides which address a request comes from: the socket peer, or what trusted proxies say in `X-Forwarded-For`.
 ///
 /// Each proxy appends the address it received the request from, so the right end of `X-Forwarded-For` is written by

@@ -1,3 +1,4 @@
+public import EventHTTP
 /// The proxies (load balancers, CDNs) whose `X-Forwarded-For` is believed, as CIDR blocks.
 ///
 /// Empty by default: then only the socket peer identifies a client, because anyone can write `X-Forwarded-For`.

@@ -1,3 +1,4 @@
+public import EventHTTP
 /// A ``ClientLoopClient`` that keeps the calls in flight across all event loops under a ``ConcurrencyLimit``.
 ///
 /// Over the cap it fails at once with ``UpstreamFailure/busy`` (`503 upstream_busy`, `Retry-After: 1`) without

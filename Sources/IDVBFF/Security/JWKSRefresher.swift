@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+public import EventHTTP
 
 /// Keeps a ``JWKSKeyStore`` current from `jwt.jwks_url`: fetches every `jwt.jwks_refresh_seconds`, and when a token
 /// names a `kid` the store does not know (the store rate-limits those requests; they may come from any loop and
@@ -22,8 +23,8 @@ final class JWKSRefresher {
         self.store = store
         self.refreshSeconds = refreshSeconds
         self.logger = logger
-        requested = try LoopEvent.user(on: loop.base) { [unowned self] in refresh(reason: "unknown kid") }
-        scheduled = try LoopEvent.user(on: loop.base) { [unowned self] in
+        requested = try LoopEvent.user(on: loop) { [unowned self] in refresh(reason: "unknown kid") }
+        scheduled = try LoopEvent.user(on: loop) { [unowned self] in
             refresh(reason: "scheduled")
             scheduleNext()
         }

@@ -1,3 +1,4 @@
+public import EventHTTP
 /// Reads the token out of an `Authorization: Bearer <token>` header (RFC 6750 §2.1).
 ///
 /// Only the one canonical form is accepted: the scheme (in any letter case), exactly one space, and a token made of

@@ -1,3 +1,4 @@
+public import EventHTTP
 /// The `RateLimit-Policy` and `RateLimit` response fields of draft-ietf-httpapi-ratelimit-headers-08 (October 2024),
 /// the first revision with the structured-field form (kept unchanged by -09 and -10):
 ///

@@ -1,4 +1,5 @@
 import Logging
+public import EventHTTP
 
 /// Puts a per-client rate limit in front of another route handler.
 ///

@@ -1,3 +1,4 @@
+public import EventHTTP
 /// Per-client rate limits shared by every event loop: a token bucket per client address, in bounded memory.
 ///
 /// Clients are spread over shards by a seeded hash of their address, each shard behind its own lock, so loops
@@ -24,7 +25,7 @@ public final class RateLimiter: Sendable {
     /// How many leading bits of an IPv6 address identify a client.
     public let ipv6KeyPrefixLength: Int
 
-    private let clock: RateLimitClock
+    private let clock: MonotonicClock
     private let shards: [RateLimiterShard]
     // Mixed into the shard hash so the shard choice is independent of each shard's own dictionary hashing.
     private let shardSeed = UInt64.random(in: .min ... .max)
@@ -41,7 +42,7 @@ public final class RateLimiter: Sendable {
         maximumTrackedClients: Int = defaultMaximumTrackedClients,
         shardCount: Int = defaultShardCount,
         ipv6KeyPrefixLength: Int = defaultIPv6KeyPrefixLength,
-        clock: RateLimitClock = .continuous
+        clock: MonotonicClock = .continuous
     ) {
         let bound = max(maximumTrackedClients, 1)
         let count = min(max(shardCount, 1), bound)

@@ -1,4 +1,5 @@
 import Synchronization
+public import EventHTTP
 
 /// One slice of a ``RateLimiter``'s clients, behind its own lock, with a fixed maximum number of entries.
 ///

@@ -1,3 +1,4 @@
+import EventHTTP
 /// One client's token bucket: pure arithmetic over a monotonic time, with no clock or lock of its own.
 ///
 /// The state is a single instant, ``fullAt``: when the bucket will be full again if nothing more is taken (the

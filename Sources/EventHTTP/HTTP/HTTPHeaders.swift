@@ -1,0 +1,87 @@
+/// An ordered list of header fields with case-insensitive lookup, owned by Swift.
+public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    public typealias Element = (name: String, value: String)
+
+    private var fields: [(name: String, value: String)]
+
+    public init() {
+        fields = []
+    }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        fields = elements.map { (name: $0.0, value: $0.1) }
+    }
+
+    /// The first value of the field called `name` (compared without regard to case), if any.
+    public subscript(name: String) -> String? {
+        fields.first { $0.name.utf8.elementsEqualIgnoringASCIICase(name.utf8) }?.value
+    }
+
+    /// Appends a field, keeping any earlier field of the same name.
+    public mutating func add(name: String, value: String) {
+        fields.append((name: name, value: value))
+    }
+
+    /// Replaces every field called `name` with one field holding `value`.
+    public mutating func replaceOrAdd(name: String, value: String) {
+        fields.removeAll { $0.name.utf8.elementsEqualIgnoringASCIICase(name.utf8) }
+        fields.append((name: name, value: value))
+    }
+
+    /// Whether a field called `name` is present.
+    public func contains(_ name: String) -> Bool {
+        self[name] != nil
+    }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+        fields.makeIterator()
+    }
+
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.fields.elementsEqual(rhs.fields) { $0.name == $1.name && $0.value == $1.value }
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Compares two byte sequences, folding ASCII letters to lower case: header names are case-insensitive.
+    public func elementsEqualIgnoringASCIICase(_ other: some Sequence<UInt8>) -> Bool {
+        elementsEqual(other) { lowercasedASCII($0) == lowercasedASCII($1) }
+    }
+}
+
+@inline(__always)
+private func lowercasedASCII(_ byte: UInt8) -> UInt8 {
+    (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+}
+
+/// The bits of HTTP field syntax several readers share: optional whitespace, comma-separated lists, repeated fields.
+extension StringProtocol {
+    /// The text without leading and trailing spaces and horizontal tabs (HTTP's optional whitespace).
+    public func trimmingSpacesAndTabs() -> SubSequence {
+        let isWhitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isWhitespace($0) }), let last = lastIndex(where: { !isWhitespace($0) })
+        else {
+            return self[endIndex...]
+        }
+        return self[first...last]
+    }
+}
+
+/// Comma-separated list values (`#rule` in RFC 9110).
+public enum HTTPFieldList {
+    /// The members of comma-separated lists, in order, trimmed, empty members dropped (`"a, ,b"` is `a` and `b`).
+    public static func members(of values: some Sequence<String>) -> [String] {
+        values.flatMap { value in
+            value.split(separator: ",", omittingEmptySubsequences: false)
+                .map { String($0.trimmingSpacesAndTabs()) }
+                .filter { !$0.isEmpty }
+        }
+    }
+}
+
+extension HTTPHeaders {
+    /// Every value of the field `name`, in order, the name compared without regard to case.
+    public func values(named name: String) -> [String] {
+        filter { $0.name.utf8.elementsEqualIgnoringASCIICase(name.utf8) }.map(\.value)
+    }
+}

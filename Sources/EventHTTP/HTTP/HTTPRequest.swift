@@ -1,0 +1,66 @@
+/// A request as the handlers see it: copied out of libevent, so nothing in it points into C memory.
+public struct HTTPRequest: Sendable {
+    /// The request method.
+    public var method: HTTPMethod
+    /// The path of the request target, without the query string (e.g. `/healthz`).
+    public var path: String
+    /// The raw query string after `?`, if any.
+    public var query: String?
+    /// The request's header fields.
+    public var headers: HTTPHeaders
+    /// The request body, already bounded by `http.max_body_bytes`.
+    public var body: [UInt8]
+    /// The socket peer's address (IPv4 or IPv6 text), when the connection is still there.
+    public var peerAddress: String?
+    /// The protocol version of the request line.
+    public var version: HTTPVersion
+
+    public init(
+        method: HTTPMethod,
+        path: String,
+        query: String? = nil,
+        headers: HTTPHeaders = [:],
+        body: [UInt8] = [],
+        peerAddress: String? = nil,
+        version: HTTPVersion = .http11
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.peerAddress = peerAddress
+        self.version = version
+    }
+}
+
+/// An HTTP version, as in the request line's `HTTP/1.1`.
+public struct HTTPVersion: Sendable, Hashable, Comparable {
+    public var major: Int
+    public var minor: Int
+
+    public init(major: Int, minor: Int) {
+        self.major = major
+        self.minor = minor
+    }
+
+    /// HTTP/1.1, which every browser and load balancer speaks here.
+    public static let http11 = HTTPVersion(major: 1, minor: 1)
+
+    public static func < (lhs: HTTPVersion, rhs: HTTPVersion) -> Bool {
+        (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
+    }
+}
+
+/// The request methods libevent parses; anything else is rejected by libevent before it reaches Swift.
+public enum HTTPMethod: String, Sendable, Hashable, CaseIterable {
+    case get = "GET"
+    case head = "HEAD"
+    case post = "POST"
+    case put = "PUT"
+    case delete = "DELETE"
+    case options = "OPTIONS"
+    case trace = "TRACE"
+    case connect = "CONNECT"
+    case patch = "PATCH"
+}

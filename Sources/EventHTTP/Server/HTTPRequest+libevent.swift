@@ -1,0 +1,101 @@
+import CEventShim
+import CLibevent
+
+extension HTTPRequest {
+    /// Copies a libevent request into Swift-owned values; `nil` for a method ``HTTPMethod`` does not name.
+    init?(libevent request: OpaquePointer) {
+        guard let method = HTTPMethod(libevent: evhttp_request_get_command(request)) else { return nil }
+        // evhttp parsed the target already; its URI gives the path of origin-form (`/idv-session?x`) and
+        // absolute-form (`http://host/idv-session`, RFC 9112 §3.2.2) targets alike.
+        let uri = evhttp_request_get_evhttp_uri(request)
+        var path = uri.flatMap(evhttp_uri_get_path).map { String(cString: $0) } ?? ""
+        if path.isEmpty {
+            path = "/"
+        }
+        let query = uri.flatMap(evhttp_uri_get_query).map { String(cString: $0) }
+
+        var peerPort: UInt16 = 0
+        let peer = cevent_request_peer(request, &peerPort).map { String(cString: $0) }
+        var major: Int32 = 0
+        var minor: Int32 = 0
+        cevent_request_version(request, &major, &minor)
+
+        self.init(
+            method: method,
+            path: path,
+            query: query,
+            headers: HTTPHeaders(libevent: evhttp_request_get_input_headers(request)),
+            body: evhttp_request_get_input_buffer(request).map(Array.init(evbuffer:)) ?? [],
+            peerAddress: peer,
+            version: HTTPVersion(major: Int(major), minor: Int(minor))
+        )
+    }
+}
+
+extension HTTPMethod {
+    /// Maps libevent's method bit; `nil` for one this type does not name.
+    init?(libevent command: evhttp_cmd_type) {
+        switch command {
+        case EVHTTP_REQ_GET: self = .get
+        case EVHTTP_REQ_HEAD: self = .head
+        case EVHTTP_REQ_POST: self = .post
+        case EVHTTP_REQ_PUT: self = .put
+        case EVHTTP_REQ_DELETE: self = .delete
+        case EVHTTP_REQ_OPTIONS: self = .options
+        case EVHTTP_REQ_TRACE: self = .trace
+        case EVHTTP_REQ_CONNECT: self = .connect
+        case EVHTTP_REQ_PATCH: self = .patch
+        default: return nil
+        }
+    }
+
+    /// libevent's method bit, for requests the upstream client sends.
+    var libeventCommand: evhttp_cmd_type {
+        switch self {
+        case .get: EVHTTP_REQ_GET
+        case .head: EVHTTP_REQ_HEAD
+        case .post: EVHTTP_REQ_POST
+        case .put: EVHTTP_REQ_PUT
+        case .delete: EVHTTP_REQ_DELETE
+        case .options: EVHTTP_REQ_OPTIONS
+        case .trace: EVHTTP_REQ_TRACE
+        case .connect: EVHTTP_REQ_CONNECT
+        case .patch: EVHTTP_REQ_PATCH
+        }
+    }
+}
+
+extension HTTPHeaders {
+    /// Copies a libevent header list (request or response) into Swift values.
+    init(libevent list: UnsafeMutablePointer<evkeyvalq>?) {
+        self.init()
+        var field = list?.pointee.tqh_first
+        while let current = field {
+            add(name: String(cString: current.pointee.key), value: String(cString: current.pointee.value))
+            field = current.pointee.next.tqe_next
+        }
+    }
+
+    /// Adds every field to a libevent header list (a request's or response's output headers).
+    func add(to list: UnsafeMutablePointer<evkeyvalq>?) {
+        for field in self {
+            evhttp_add_header(list, field.name, field.value)
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends the bytes to an evbuffer (a request's or response's output buffer).
+    func append(to evbuffer: OpaquePointer?) {
+        guard !isEmpty else { return }
+        _ = withUnsafeBytes { evbuffer_add(evbuffer, $0.baseAddress, $0.count) }
+    }
+
+    /// Copies an evbuffer's contents without draining it.
+    init(evbuffer: OpaquePointer) {
+        let length = evbuffer_get_length(evbuffer)
+        self.init(unsafeUninitializedCapacity: length) { buffer, count in
+            count = length == 0 ? 0 : Int(Swift.max(0, evbuffer_copyout(evbuffer, buffer.baseAddress, length)))
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import CLibevent
+public import Logging
+
+/// One event loop's connections to the upstream: up to `poolSize` keep-alive connections, each carrying one
+/// request at a time, and a bounded queue of requests waiting for one.
+///
+/// Everything runs on the loop's thread. Exchanges are never resent once a request byte may have reached the
+/// upstream; a failure before the TLS handshake finished is tried once more on a fresh connection. When an
+/// exchange's deadline passes, the connection carrying it is closed.
+public final class UpstreamPool: UpstreamTransport {
+    private let options: UpstreamPoolOptions
+    private let loop: EventLoopContext
+    private let resolver: DNSResolver
+    private let tls: TLSClientContext?
+    private let logger: Logger
+
+    private var connections: [UpstreamConnection] = []
+    private var waiting: [PendingExchange] = []
+    /// Connections that closed, freed on the next loop turn: never inside one of their own callbacks.
+    private var closedConnections: [UpstreamConnection] = []
+    private var reaper: LoopEvent!
+
+    public init(options: UpstreamPoolOptions, loop: EventLoopContext, tls: TLSClientContext?, logger: Logger) throws(EventLoopError) {
+        self.options = options
+        self.loop = loop
+        self.tls = tls
+        self.logger = logger
+        resolver = try DNSResolver(base: loop.base)
+        reaper = try LoopEvent.user(on: loop.base) { [unowned self] in closedConnections.removeAll() }
+    }
+
+    public func send(_ request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamTransportError>) -> Void) {
+        let exchange = PendingExchange(request: request, completion: completion)
+        do {
+            exchange.deadline = try loop.schedule(after: options.timeoutSeconds) { [unowned self, unowned exchange] in
+                timedOut(exchange)
+            }
+        } catch {
+            // Never send without a deadline: nothing else would bound the exchange.
+            logger.error("cannot create the upstream deadline timer")
+            exchange.finish(.failure(.unavailable("could not create the deadline timer")))
+            return
+        }
+        dispatch(exchange)
+    }
+
+    // MARK: Dispatching
+
+    private func dispatch(_ exchange: PendingExchange) {
+        if let connection = idleConnection() ?? openConnection() {
+            start(exchange, on: connection)
+        } else if waiting.count < options.queueLimit {
+            waiting.append(exchange)
+        } else {
+            exchange.finish(.failure(.busy))
+        }
+    }
+
+    private func idleConnection() -> UpstreamConnection? {
+        connections.first { !$0.isBusy }  // a closed connection has already been retired
+    }
+
+    private func openConnection(ignoringLimit: Bool = false) -> UpstreamConnection? {
+        guard ignoringLimit || connections.count < options.poolSize else { return nil }
+        do {
+            let connection = try UpstreamConnection(base: loop.base, resolver: resolver, tls: tls, options: options)
+            connection.onClose = { [unowned self, unowned connection] in retire(connection) }
+            connections.append(connection)
+            return connection
+        } catch {
+            logger.error("cannot create an upstream connection")
+            return nil
+        }
+    }
+
+    /// Takes a closed connection out of the pool; it is freed on the next loop turn, never inside its own callbacks.
+    private func retire(_ connection: UpstreamConnection) {
+        guard let index = connections.firstIndex(where: { $0 === connection }) else { return }
+        connections.remove(at: index)
+        closedConnections.append(connection)
+        reaper.activate()
+    }
+
+    private func start(_ exchange: PendingExchange, on connection: UpstreamConnection) {
+        connection.disableNagle()
+        exchange.attempts += 1
+        let call = UpstreamCall(exchange: exchange, connection: connection, pool: self)
+        connection.call = call
+        guard call.send(method: exchange.request.method.libeventCommand, url: options.url) else {
+            connection.call = nil
+            retire(connection)
+            exchange.finish(.failure(.unavailable("could not start the upstream request")))
+            return
+        }
+    }
+
+    /// Called by `UpstreamCall` when libevent has finished with a request, successfully or not.
+    func callEnded(_ call: UpstreamCall, result: Result<UpstreamResponse, UpstreamCall.Failure>) {
+        let connection = call.connection
+        connection.call = nil
+        let exchange = call.exchange
+
+        switch result {
+        case .success(let response):
+            if response.headers["Connection"]?.lowercased() == "close" {
+                retire(connection)
+            }
+            exchange.finish(.success(response))
+        case .failure(let failure):
+            retire(connection)
+            if failure.nothingSent, !failure.certificateRejected, exchange.attempts < 2, !exchange.isFinished {
+                // No request byte reached the upstream: one more try on a fresh connection is safe.
+                logger.debug("retrying upstream request on a fresh connection", metadata: ["reason": .string(failure.detail)])
+                if let fresh = openConnection(ignoringLimit: true) {
+                    start(exchange, on: fresh)
+                    return
+                }
+            }
+            exchange.finish(.failure(failure.upstreamFailure))
+        }
+        startWaiting()
+    }
+
+    private func startWaiting() {
+        while !waiting.isEmpty, let connection = idleConnection() ?? openConnection() {
+            let exchange = waiting.removeFirst()
+            if !exchange.isFinished {
+                start(exchange, on: connection)
+            }
+        }
+    }
+
+    /// The deadline passed: the exchange fails with a timeout, and a connection still carrying it is closed at
+    /// once, so that a trickling upstream cannot hold connections past the deadline (and `max_in_flight` bounds
+    /// what is really open upstream).
+    private func timedOut(_ exchange: PendingExchange) {
+        waiting.removeAll { $0 === exchange }
+        if let index = connections.firstIndex(where: { $0.call?.exchange === exchange }) {
+            // Freed now (this is a timer callback, not one of the connection's own): libevent drops the pending
+            // request without calling back, and a DNS lookup still pending finishes on its own and connects nothing.
+            connections.remove(at: index)
+        }
+        exchange.finish(.failure(.timeout))
+        startWaiting()
+    }
+
+    /// Sends one request on a private event loop run on the calling thread, and waits for its outcome: for what must
+    /// be fetched before any loop serves (an identity provider's keys at start-up, say).
+    public static func exchangeOnce(
+        _ request: UpstreamRequest, options: UpstreamPoolOptions, tls: TLSClientContext?, logger: Logger
+    ) throws(EventLoopError) -> Result<UpstreamResponse, UpstreamTransportError> {
+        let base = try EventBase()
+        var outcome: Result<UpstreamResponse, UpstreamTransportError> = .failure(.unavailable("the exchange did not finish"))
+        // The pool and its events hold the base, so it is freed after them.
+        let pool = try UpstreamPool(options: options, loop: EventLoopContext(index: 0, base: base), tls: tls, logger: logger)
+        withExtendedLifetime(pool) {
+            pool.send(request) { result in
+                outcome = result
+                base.exit()
+            }
+            base.dispatch()
+        }
+        return outcome
+    }
+
+    deinit {
+        waiting.removeAll()
+        connections.removeAll()
+        closedConnections.removeAll()
+        reaper = nil
+    }
+}
+
+/// An exchange between `send` and its completion: possibly queued, possibly tried twice, finished once.
+final class PendingExchange {
+    let request: UpstreamRequest
+    private var completion: ((Result<UpstreamResponse, UpstreamTransportError>) -> Void)?
+    var deadline: LoopTimer?
+    var attempts = 0
+
+    init(request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamTransportError>) -> Void) {
+        self.request = request
+        self.completion = completion
+    }
+
+    var isFinished: Bool { completion == nil }
+
+    /// Delivers the result unless one was already delivered (a timeout may come first).
+    func finish(_ result: Result<UpstreamResponse, UpstreamTransportError>) {
+        guard let completion else { return }
+        self.completion = nil
+        deadline?.cancel()
+        deadline = nil
+        completion(result)
+    }
+}

@@ -1,0 +1,45 @@
+public import EventHTTP
+/// The HTTP-level checks a GraphQL-over-HTTP server makes before it reads the body: method, credentials,
+/// media types, and the headers idv-bff promises to send (so integration tests prove it sends them).
+enum FakeTransportChecks {
+    /// The rejection for `request`, or `nil` when it may go on to the GraphQL layer.
+    static func rejection(of request: HTTPRequest, apiKey: String?) -> HTTPResponse? {
+        guard request.method == .post else {
+            let error = FakeGraphQLError(message: "GraphQL requests must use POST, not \(request.method.rawValue).")
+            return error.response(status: 405, headers: ["Allow": "POST"])
+        }
+        if let apiKey, request.headers["Authorization"] != "Bearer \(apiKey)" {
+            return FakeGraphQLError.unauthorized.response(status: 401, headers: ["WWW-Authenticate": "Bearer"])
+        }
+        guard let contentType = request.headers["Content-Type"], mediaType(contentType) == "application/json" else {
+            return FakeGraphQLError(message: "Content-Type must be application/json.").response(status: 415)
+        }
+        guard let accept = request.headers["Accept"], acceptsJSON(accept) else {
+            return FakeGraphQLError(message: "Accept must include application/json.").response(status: 406)
+        }
+        guard let userAgent = request.headers["User-Agent"], isIDVBFFUserAgent(userAgent) else {
+            let error = FakeGraphQLError(message: #"User-Agent must be "idv-bff/<version>"."#)
+            return error.response(status: 400)
+        }
+        guard let requestID = request.headers[RequestID.headerName], !requestID.isEmpty else {
+            return FakeGraphQLError(message: "X-Request-Id is required.").response(status: 400)
+        }
+        return nil
+    }
+
+    /// `application/json; charset=utf-8` → `application/json`.
+    private static func mediaType(_ value: some StringProtocol) -> String {
+        let withoutParameters = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return withoutParameters.trimmingSpacesAndTabs().lowercased()
+    }
+
+    private static func acceptsJSON(_ accept: String) -> Bool {
+        accept.split(separator: ",").contains { ["application/json", "application/*", "*/*"].contains(mediaType($0)) }
+    }
+
+    // A version must follow the slash: a bare "idv-bff/" would mean the client lost its version.
+    private static func isIDVBFFUserAgent(_ userAgent: String) -> Bool {
+        let prefix = "idv-bff/"
+        return userAgent.hasPrefix(prefix) && userAgent.count > prefix.count
+    }
+}

@@ -1,0 +1,158 @@
+import Testing
+@testable import FakeClientLoop
+import EventHTTP
+import IDVBFF
+
+@Suite("Fake ClientLoop: request checks")
+struct FakeClientLoopRequestCheckTests {
+    typealias Fixture = FakeClientLoopFixture
+
+    private func answer(_ request: HTTPRequest, apiKey: String? = "test-key") -> FakeAnswer {
+        var responder = Fixture.responder(options: .init(apiKey: apiKey))
+        return responder.answer(request)
+    }
+
+    private func answer(headers: HTTPHeaders) -> FakeAnswer {
+        answer(Fixture.request(headers: headers, body: Fixture.body(orgId: "org-1")))
+    }
+
+    @Test(arguments: [HTTPMethod.get, .head, .put, .delete, .options, .patch])
+    func otherMethodsAreNotAllowed(method: HTTPMethod) throws {
+        let answer = answer(Fixture.request(method: method, body: []))
+        #expect(answer.response.status == 405)
+        #expect(answer.response.headers["Allow"] == "POST")
+        #expect(answer.response.headers["Content-Type"] == "application/json")
+        #expect(try Fixture.firstError(answer).message?.contains("POST") == true)
+    }
+
+    @Test func missingAuthorizationIsUnauthorized() throws {
+        let answer = answer(headers: Fixture.headers(without: "Authorization"))
+        #expect(answer.response.status == 401)
+        #expect(Fixture.text(answer) == #"{"errors":[{"message":"Unauthorized","extensions":{"code":"UNAUTHENTICATED"}}]}"#)
+    }
+
+    @Test func wrongKeyIsUnauthorized() {
+        #expect(answer(headers: Fixture.headers(replacing: "Authorization", with: "Bearer other-key")).response.status == 401)
+    }
+
+    @Test func keyWithoutBearerSchemeIsUnauthorized() {
+        #expect(answer(headers: Fixture.headers(replacing: "Authorization", with: "test-key")).response.status == 401)
+    }
+
+    @Test func anyCallerIsAcceptedWithoutAConfiguredKey() {
+        let request = Fixture.request(headers: Fixture.headers(without: "Authorization"), body: Fixture.body(orgId: "org-1"))
+        #expect(answer(request, apiKey: nil).response.status == 200)
+    }
+
+    @Test func missingContentTypeIsUnsupported() {
+        #expect(answer(headers: Fixture.headers(without: "Content-Type")).response.status == 415)
+    }
+
+    @Test func nonJSONContentTypeIsUnsupported() throws {
+        let answer = answer(headers: Fixture.headers(replacing: "Content-Type", with: "text/plain"))
+        #expect(answer.response.status == 415)
+        #expect(try Fixture.firstError(answer).message == "Content-Type must be application/json.")
+    }
+
+    @Test func contentTypeParametersAreAllowed() {
+        let headers = Fixture.headers(replacing: "Content-Type", with: "Application/JSON; charset=utf-8")
+        #expect(answer(headers: headers).response.status == 200)
+    }
+
+    @Test func missingAcceptIsNotAcceptable() {
+        #expect(answer(headers: Fixture.headers(without: "Accept")).response.status == 406)
+    }
+
+    @Test func acceptWithoutJSONIsNotAcceptable() {
+        #expect(answer(headers: Fixture.headers(replacing: "Accept", with: "text/html, application/xml")).response.status == 406)
+    }
+
+    @Test(arguments: ["*/*", "text/html, application/json;q=0.9", "application/*"])
+    func acceptListsIncludingJSONAreAcceptable(accept: String) {
+        #expect(answer(headers: Fixture.headers(replacing: "Accept", with: accept)).response.status == 200)
+    }
+
+    @Test(arguments: ["curl/8.5.0", "idv-bff/", "IDV-BFF/0.1.0"])
+    func foreignUserAgentIsABadRequest(userAgent: String) throws {
+        let answer = answer(headers: Fixture.headers(replacing: "User-Agent", with: userAgent))
+        #expect(answer.response.status == 400)
+        #expect(try Fixture.firstError(answer).message?.contains("User-Agent") == true)
+    }
+
+    @Test func missingUserAgentIsABadRequest() {
+        #expect(answer(headers: Fixture.headers(without: "User-Agent")).response.status == 400)
+    }
+
+    @Test func missingRequestIdIsABadRequest() throws {
+        let answer = answer(headers: Fixture.headers(without: "X-Request-Id"))
+        #expect(answer.response.status == 400)
+        #expect(try Fixture.firstError(answer).message == "X-Request-Id is required.")
+    }
+
+    @Test(arguments: [
+        "not json", "[1,2]", #""text""#, #"{"operationName":"ContactCreateIdvSession"}"#,
+        #"{"query":42}"#, #"{"query":"{ a }","variables":[]}"#, #"{"query":"{ a }","operationName":7}"#,
+    ])
+    func unusableBodyIsABadRequest(body: String) throws {
+        let answer = answer(Fixture.request(body: Array(body.utf8)))
+        #expect(answer.response.status == 400)
+        #expect(try Fixture.firstError(answer).code == nil)
+    }
+
+    @Test func wrongOperationNameFailsValidationAt200() throws {
+        let answer = answer(Fixture.request(body: Fixture.body(operationName: "DeleteContact", input: #"{"orgId":"o"}"#)))
+        #expect(answer.response.status == 200)
+        #expect(Fixture.text(answer).hasSuffix(#""data":null}"#))
+        let error = try Fixture.firstError(answer)
+        #expect(error.code == "GRAPHQL_VALIDATION_FAILED")
+        #expect(error.message == #"Unknown operation named "DeleteContact"."#)
+    }
+
+    @Test func missingOperationNameFailsValidationAt200() throws {
+        let body = #"{"query":"\#(Fixture.query)","variables":{"input":{"orgId":"o"}}}"#
+        let answer = answer(Fixture.request(body: Array(body.utf8)))
+        #expect(answer.response.status == 200)
+        #expect(try Fixture.firstError(answer).code == "GRAPHQL_VALIDATION_FAILED")
+    }
+
+    @Test func otherQueryFailsValidationAt200() throws {
+        let query = "mutation ContactCreateIdvSession($input: ContactCreateIdvSession!) { contactCreateIdvSession(input: $input) { token } }"
+        let answer = answer(Fixture.request(body: Fixture.body(query: query, input: #"{"orgId":"o"}"#)))
+        #expect(answer.response.status == 200)
+        let error = try Fixture.firstError(answer)
+        #expect(error.code == "GRAPHQL_VALIDATION_FAILED")
+        #expect(error.message?.hasPrefix("Cannot query") == true)
+    }
+
+    @Test func missingVariablesAreBadUserInput() throws {
+        let body = #"{"operationName":"ContactCreateIdvSession","query":"\#(Fixture.query)"}"#
+        let answer = answer(Fixture.request(body: Array(body.utf8)))
+        #expect(answer.response.status == 200)
+        let error = try Fixture.firstError(answer)
+        #expect(error.code == "BAD_USER_INPUT")
+        #expect(error.message == #"Variable "$input" of required type "ContactCreateIdvSession!" was not provided."#)
+    }
+
+    @Test(arguments: [
+        (#""org-1""#, #"Variable "$input" got invalid value "org-1"; Expected type "ContactCreateIdvSession" to be an object."#),
+        ("{}", #"Variable "$input" got invalid value {}; Field "orgId" of required type "String!" was not provided."#),
+        (#"{"orgId":""}"#, #"Variable "$input" got invalid value "" at "input.orgId"; Expected a non-empty organisation id."#),
+        (#"{"orgId":12}"#, #"Variable "$input" got invalid value 12 at "input.orgId"; String cannot represent a non string value: 12"#),
+        (#"{"orgId":"o","contactId":true}"#, #"Variable "$input" got invalid value true at "input.contactId"; String cannot represent a non string value: true"#),
+        (#"{"orgId":"o","contactId":null}"#, #"Variable "$input" got invalid value null at "input.contactId"; String cannot represent a non string value: null"#),
+    ])
+    func badVariablesAreBadUserInput(input: String, message: String) throws {
+        let answer = answer(Fixture.request(body: Fixture.body(input: input)))
+        #expect(answer.response.status == 200)
+        let error = try Fixture.firstError(answer)
+        #expect(error.code == "BAD_USER_INPUT")
+        #expect(error.message == message)
+        #expect(try Fixture.document(answer)["data"] == .null)
+    }
+
+    @Test func extraInputKeyIsBadUserInput() throws {
+        let answer = answer(Fixture.request(body: Fixture.body(input: #"{"orgId":"o","email":"a@b.c"}"#)))
+        #expect(answer.response.status == 200)
+        #expect(Fixture.text(answer) == #"{"errors":[{"message":"Variable \"$input\" got invalid value {\"email\":\"a@b.c\",\"orgId\":\"o\"}; Field \"email\" is not defined by type \"ContactCreateIdvSession\".","extensions":{"code":"BAD_USER_INPUT"}}],"data":null}"#)
+    }
+}
