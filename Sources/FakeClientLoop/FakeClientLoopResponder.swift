@@ -1,5 +1,5 @@
-public import Foundation
 public import EventHTTP
+public import Foundation
 
 /// Decides what the fake ClientLoop GraphQL endpoint answers; the network layer only carries answers out.
 ///
@@ -112,5 +112,18 @@ public struct FakeClientLoopResponder: Sendable {
             return (.respond(error.response(status: 500), afterMilliseconds: latency), false)
         }
         return (.respond(.json(status: 200, body: session.successBody), afterMilliseconds: latency), true)
+    }
+}
+
+/// What the fake ClientLoop endpoint does with one request; the network layer carries it out.
+public struct FakeAnswer: Sendable {
+    /// The response to send; a truncated delivery simulates a server that crashes mid-answer.
+    public var response: HTTPResponse
+    /// How long to wait before sending it.
+    public var delayMilliseconds: Int
+
+    /// Send `response` once `afterMilliseconds` have passed.
+    public static func respond(_ response: HTTPResponse, afterMilliseconds: Int) -> FakeAnswer {
+        FakeAnswer(response: response, delayMilliseconds: afterMilliseconds)
     }
 }

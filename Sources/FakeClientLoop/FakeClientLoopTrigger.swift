@@ -1,4 +1,4 @@
-public import EventHTTP
+import EventHTTP
 /// Contact ids that make the fake ClientLoop misbehave in one specific way each, so that every row of the
 /// real server's error table can be exercised end to end. Any other contact id gets a normal session.
 ///

@@ -1,4 +1,4 @@
-public import EventHTTP
+import EventHTTP
 /// One entry of a GraphQL `errors` array, and the response that carries it.
 struct FakeGraphQLError: Sendable, Equatable {
     /// The human-readable message.

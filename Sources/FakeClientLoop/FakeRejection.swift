@@ -1,4 +1,4 @@
-public import EventHTTP
+import EventHTTP
 /// A request the fake refuses, carrying the answer to send instead.
 struct FakeRejection: Error {
     var response: HTTPResponse

@@ -1,4 +1,4 @@
-public import EventHTTP
+import EventHTTP
 /// The HTTP-level checks a GraphQL-over-HTTP server makes before it reads the body: method, credentials,
 /// media types, and the headers idv-bff promises to send (so integration tests prove it sends them).
 enum FakeTransportChecks {

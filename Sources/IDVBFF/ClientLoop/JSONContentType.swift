@@ -1,4 +1,4 @@
-public import EventHTTP
+import EventHTTP
 /// Decides whether a `Content-Type` header announces JSON the service can read.
 ///
 /// Accepted: the media type `application/json` in any letter case, with optional parameters, as long as a `charset`

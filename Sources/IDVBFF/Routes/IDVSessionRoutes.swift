@@ -1,4 +1,4 @@
-public import EventHTTP
+import EventHTTP
 /// The browser-facing API: `POST /idv-session`, and `OPTIONS` naming what the path accepts.
 public enum IDVSessionRoutes {
     /// The path integrators' pages call.

@@ -1,0 +1,61 @@
+public import EventHTTP
+import Logging
+
+/// Puts a route behind a ``CORSPolicy``: answers preflights itself, refuses disallowed origins before the route
+/// runs, and adds CORS headers to the route's answers for allowed origins, errors included.
+///
+/// Wrap every method of a path, `OPTIONS` included, since preflights arrive as `OPTIONS`:
+/// `router.add(.post, path, CORSHandler(policy: policy, wrapped: handler))`, as ``IDVSessionRoutes`` does.
+public struct CORSHandler: RouteHandler {
+    private let policy: CORSPolicy
+    private let wrapped: any RouteHandler
+
+    /// Creates the decorator.
+    /// - Parameters:
+    ///   - policy: The rules to apply.
+    ///   - wrapped: The route, called only for requests the policy lets through.
+    public init(policy: CORSPolicy, wrapped: any RouteHandler) {
+        self.policy = policy
+        self.wrapped = wrapped
+    }
+
+    public func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping ResponseCallback) {
+        switch policy.decide(request) {
+        case .notCORS, .sameOrigin:
+            wrapped.handle(request, context: context, respond: respond)
+        case .preflightAllowed(let headers):
+            respond(HTTPResponse(status: 204, headers: headers))
+        case .actualAllowed(let headers):
+            wrapped.handle(request, context: context) { response in
+                respond(response.addingCORSHeaders(headers))
+            }
+        case .refused(let refusal):
+            // The browser learns only the code; the reason helps whoever configures the allowed origins.
+            context.logger.info("cross-origin request refused", metadata: ["cors_refusal": .string(refusal.description)])
+            respond(APIError.originNotAllowed.response(requestID: context.requestID))
+        }
+    }
+
+    /// The server's own answer with the CORS headers an allowed origin gets, so that the page can read it.
+    public func decorateServerAnswer(_ response: HTTPResponse, to request: HTTPRequest) -> HTTPResponse {
+        guard case .actualAllowed(let headers) = policy.decide(request) else { return response }
+        return response.addingCORSHeaders(headers)
+    }
+}
+
+extension HTTPResponse {
+    /// The response with the CORS headers of an allowed request: each replaces a field of the same name, except
+    /// `Vary`, which is merged so that what the route already varies on is kept.
+    func addingCORSHeaders(_ corsHeaders: HTTPHeaders) -> HTTPResponse {
+        var response = self
+        for field in corsHeaders {
+            if field.name.utf8.elementsEqualIgnoringASCIICase("Vary".utf8) {
+                let vary = response.headers.values(named: "Vary").joined(separator: ", ")
+                response.headers.replaceOrAdd(name: field.name, value: CORSVary.merged(vary, adding: field.value))
+            } else {
+                response.headers.replaceOrAdd(name: field.name, value: field.value)
+            }
+        }
+        return response
+    }
+}
