@@ -23,8 +23,23 @@ void cevent_global_init(void) {
     signal(SIGPIPE, SIG_IGN);
 }
 
-struct evconnlistener *cevent_listener_bind(struct event_base *base, const char *host, int port, int backlog,
-                                            char *error, size_t error_capacity) {
+static int cevent_socket_port(evutil_socket_t fd) {
+    struct sockaddr_storage address;
+    socklen_t length = sizeof(address);
+    if (getsockname(fd, (struct sockaddr *)&address, &length) != 0) {
+        return -1;
+    }
+    if (address.ss_family == AF_INET) {
+        return ntohs(((struct sockaddr_in *)&address)->sin_port);
+    }
+    if (address.ss_family == AF_INET6) {
+        return ntohs(((struct sockaddr_in6 *)&address)->sin6_port);
+    }
+    return -1;
+}
+
+int cevent_listeners_bind(struct event_base *base, const char *host, int port, int backlog,
+                          struct evconnlistener **listeners, int capacity, char *error, size_t error_capacity) {
     struct evutil_addrinfo hints;
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_UNSPEC;
@@ -38,20 +53,42 @@ struct evconnlistener *cevent_listener_bind(struct event_base *base, const char 
     int status = evutil_getaddrinfo(host, service, &hints, &addresses);
     if (status != 0 || addresses == NULL) {
         snprintf(error, error_capacity, "cannot resolve %s: %s", host, evutil_gai_strerror(status));
-        return NULL;
+        return 0;
     }
     unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT;
-    struct evconnlistener *listener =
-        evconnlistener_new_bind(base, NULL, NULL, flags, backlog, addresses->ai_addr, (int)addresses->ai_addrlen);
-    if (listener == NULL) {
-        snprintf(error, error_capacity, "cannot listen on %s port %d: %s", host, port, strerror(errno));
-    } else {
+    int count = 0;
+    for (struct evutil_addrinfo *address = addresses; address != NULL && count < capacity; address = address->ai_next) {
+        if (count > 0 && port == 0) {
+            // The first listener chose the port; the others share it.
+            int chosen = cevent_socket_port(evconnlistener_get_fd(listeners[0]));
+            if (address->ai_family == AF_INET) {
+                ((struct sockaddr_in *)address->ai_addr)->sin_port = htons((uint16_t)chosen);
+            } else if (address->ai_family == AF_INET6) {
+                ((struct sockaddr_in6 *)address->ai_addr)->sin6_port = htons((uint16_t)chosen);
+            }
+        }
+        struct evconnlistener *listener =
+            evconnlistener_new_bind(base, NULL, NULL, flags, backlog, address->ai_addr, (int)address->ai_addrlen);
+        if (listener == NULL) {
+            char numeric[64] = "?";
+            evutil_inet_ntop(address->ai_family,
+                             address->ai_family == AF_INET6 ? (void *)&((struct sockaddr_in6 *)address->ai_addr)->sin6_addr
+                                                            : (void *)&((struct sockaddr_in *)address->ai_addr)->sin_addr,
+                             numeric, sizeof(numeric));
+            snprintf(error, error_capacity, "cannot listen on %s (%s) port %d: %s", host, numeric, port, strerror(errno));
+            for (int made = 0; made < count; made++) {
+                evconnlistener_free(listeners[made]);
+            }
+            evutil_freeaddrinfo(addresses);
+            return 0;
+        }
         // Accepted sockets inherit this on Linux: responses written in pieces go out at once.
         int on = 1;
         setsockopt(evconnlistener_get_fd(listener), IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+        listeners[count++] = listener;
     }
     evutil_freeaddrinfo(addresses);
-    return listener;
+    return count;
 }
 
 void cevent_connection_set_nodelay(struct evhttp_connection *connection) {
@@ -63,18 +100,7 @@ void cevent_connection_set_nodelay(struct evhttp_connection *connection) {
 }
 
 int cevent_listener_port(struct evconnlistener *listener) {
-    struct sockaddr_storage address;
-    socklen_t length = sizeof(address);
-    if (getsockname(evconnlistener_get_fd(listener), (struct sockaddr *)&address, &length) != 0) {
-        return -1;
-    }
-    if (address.ss_family == AF_INET) {
-        return ntohs(((struct sockaddr_in *)&address)->sin_port);
-    }
-    if (address.ss_family == AF_INET6) {
-        return ntohs(((struct sockaddr_in6 *)&address)->sin6_port);
-    }
-    return -1;
+    return cevent_socket_port(evconnlistener_get_fd(listener));
 }
 
 struct cevent_event {

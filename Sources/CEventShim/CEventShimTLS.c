@@ -1,6 +1,5 @@
 #include "CEventShimTLS.h"
 
-#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,14 +23,21 @@ static void cevent_tls_last_error(const char *what, char *error, size_t capacity
     ERR_clear_error();
 }
 
-SSL_CTX *cevent_tls_client_context_new(const char *extra_ca_file, char *error, size_t error_capacity) {
+SSL_CTX *cevent_tls_client_context_new(const char *extra_ca_file, int minimum_version, int ignore_unexpected_eof,
+                                       char *error, size_t error_capacity) {
     SSL_CTX *context = SSL_CTX_new(TLS_client_method());
     if (context == NULL) {
         cevent_tls_last_error("cannot create a TLS context", error, error_capacity);
         return NULL;
     }
-    SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
-    SSL_CTX_set_options(context, SSL_OP_IGNORE_UNEXPECTED_EOF);
+    if (SSL_CTX_set_min_proto_version(context, minimum_version) != 1) {
+        cevent_tls_last_error("cannot set the minimum TLS version", error, error_capacity);
+        SSL_CTX_free(context);
+        return NULL;
+    }
+    if (ignore_unexpected_eof) {
+        SSL_CTX_set_options(context, SSL_OP_IGNORE_UNEXPECTED_EOF);
+    }
     if (SSL_CTX_set_default_verify_paths(context) != 1) {
         cevent_tls_last_error("cannot load the system trust store", error, error_capacity);
         SSL_CTX_free(context);
@@ -46,14 +52,18 @@ SSL_CTX *cevent_tls_client_context_new(const char *extra_ca_file, char *error, s
     return context;
 }
 
-SSL_CTX *cevent_tls_server_context_new(const char *certificate_file, const char *key_file, char *error,
-                                       size_t error_capacity) {
+SSL_CTX *cevent_tls_server_context_new(const char *certificate_file, const char *key_file, int minimum_version,
+                                       char *error, size_t error_capacity) {
     SSL_CTX *context = SSL_CTX_new(TLS_server_method());
     if (context == NULL) {
         cevent_tls_last_error("cannot create a TLS context", error, error_capacity);
         return NULL;
     }
-    SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+    if (SSL_CTX_set_min_proto_version(context, minimum_version) != 1) {
+        cevent_tls_last_error("cannot set the minimum TLS version", error, error_capacity);
+        SSL_CTX_free(context);
+        return NULL;
+    }
     if (SSL_CTX_use_certificate_chain_file(context, certificate_file) != 1) {
         cevent_tls_last_error("cannot load the certificate", error, error_capacity);
         SSL_CTX_free(context);
@@ -70,11 +80,6 @@ SSL_CTX *cevent_tls_server_context_new(const char *certificate_file, const char 
 
 void cevent_tls_context_free(SSL_CTX *context) {
     SSL_CTX_free(context);
-}
-
-static int cevent_is_ip_address(const char *host) {
-    unsigned char buffer[sizeof(struct in6_addr)];
-    return inet_pton(AF_INET, host, buffer) == 1 || inet_pton(AF_INET6, host, buffer) == 1;
 }
 
 // The handshake watch: a callback and its context, kept in the SSL object's ex_data and freed with it.
@@ -134,14 +139,14 @@ static int cevent_tls_watch_handshake(SSL *ssl, cevent_callback on_handshake_don
 }
 
 struct bufferevent *cevent_tls_client_bufferevent_new(struct event_base *base, SSL_CTX *context, const char *host,
-                                                      cevent_callback on_handshake_done, void *callback_context) {
+                                                      int host_is_address, cevent_callback on_handshake_done,
+                                                      void *callback_context) {
     SSL *ssl = SSL_new(context);
     if (ssl == NULL) {
         return NULL;
     }
     int configured;
-    if (cevent_is_ip_address(host)) {
-        // No SNI for addresses (RFC 6066); the certificate must name the address itself.
+    if (host_is_address) {
         configured = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host) == 1;
     } else {
         configured = SSL_set_tlsext_host_name(ssl, host) == 1 && SSL_set1_host(ssl, host) == 1;

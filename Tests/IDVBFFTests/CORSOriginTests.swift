@@ -150,7 +150,7 @@ struct CORSOriginTests {
     }
 
     @Test func optionsClampANegativeMaxAge() {
-        #expect(CORSOptions.anyOrigin(maxAgeSeconds: -5).maxAgeSeconds == 0)
+        #expect(CORSOptions(allowedOrigins: .any, maxAgeSeconds: -5).maxAgeSeconds == 0)
         #expect(CORSOptions.sameOriginOnly.maxAgeSeconds == 600)
     }
 }

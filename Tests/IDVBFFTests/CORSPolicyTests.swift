@@ -11,7 +11,7 @@ struct CORSPolicyTests {
     }
 
     private static let listed = policy(app, "http://localhost:3000")
-    private static let anyOrigin = CORSPolicy(.anyOrigin())
+    private static let anyOrigin = CORSPolicy(CORSOptions(allowedOrigins: .any))
     private static let sameOriginOnly = CORSPolicy(.sameOriginOnly)
 
     private static func preflight(

@@ -20,10 +20,13 @@ typedef void (*cevent_callback)(void *context);
 /// disconnects mid-write yields EPIPE instead of killing the process.
 void cevent_global_init(void);
 
-/// Binds a listening socket (SO_REUSEADDR, SO_REUSEPORT, close-on-exec) for `host`:`port`, numeric or resolvable.
-/// The listener starts without a callback (evhttp installs its own). Returns NULL and fills `error` on failure.
-struct evconnlistener *cevent_listener_bind(struct event_base *base, const char *host, int port, int backlog,
-                                            char *error, size_t error_capacity);
+/// Binds a listening socket (SO_REUSEADDR, SO_REUSEPORT, close-on-exec, TCP_NODELAY) for every address `host`
+/// resolves to (`localhost` gives 127.0.0.1 and ::1), all on one port: with `port` 0 the first gets an ephemeral
+/// port and the others that one. The listeners start without a callback (evhttp installs its own). Stores up to
+/// `capacity` of them in `listeners` and returns how many; on failure frees those it made, fills `error` and
+/// returns 0.
+int cevent_listeners_bind(struct event_base *base, const char *host, int port, int backlog,
+                          struct evconnlistener **listeners, int capacity, char *error, size_t error_capacity);
 
 /// Turns off Nagle's algorithm on the connection's socket, if it has one yet: libevent and OpenSSL write a
 /// response or request in several pieces, and Nagle plus delayed ACKs would stall the last piece ~40 ms.

@@ -11,26 +11,29 @@ struct bufferevent;
 struct event_base;
 typedef struct ssl_ctx_st SSL_CTX;
 
-/// A client context: TLS 1.2 or later, the system trust store plus `extra_ca_file` (may be NULL), peer
-/// verification required, and unexpected EOF tolerated (libevent 2.1.12 with OpenSSL 3 needs that).
-/// Returns NULL and fills `error` on failure.
-SSL_CTX *cevent_tls_client_context_new(const char *extra_ca_file, char *error, size_t error_capacity);
+/// A client context that requires peer verification against the system trust store plus `extra_ca_file` (may be
+/// NULL), accepts `minimum_version` (an OpenSSL `TLS1_x_VERSION`) or later, and, when `ignore_unexpected_eof`,
+/// sets `SSL_OP_IGNORE_UNEXPECTED_EOF`. Returns NULL and fills `error` on failure.
+SSL_CTX *cevent_tls_client_context_new(const char *extra_ca_file, int minimum_version, int ignore_unexpected_eof,
+                                       char *error, size_t error_capacity);
 
-/// A server context presenting `certificate_file` (PEM chain) with `key_file`. NULL and `error` on failure.
-SSL_CTX *cevent_tls_server_context_new(const char *certificate_file, const char *key_file, char *error,
-                                       size_t error_capacity);
+/// A server context presenting `certificate_file` (PEM chain) with `key_file`, accepting `minimum_version` or
+/// later. NULL and `error` on failure.
+SSL_CTX *cevent_tls_server_context_new(const char *certificate_file, const char *key_file, int minimum_version,
+                                       char *error, size_t error_capacity);
 
 /// Frees a context (contexts are reference-counted by OpenSSL; live connections keep theirs).
 void cevent_tls_context_free(SSL_CTX *context);
 
-/// A not-yet-connected client bufferevent whose TLS session sends SNI for `host` (when it is a name) and verifies
-/// that the certificate matches `host` (name or IP address). NULL on failure.
+/// A not-yet-connected client bufferevent whose TLS session verifies that the certificate matches `host`: as an
+/// IP address when `host_is_address` (and then without SNI, RFC 6066), else as a name sent as SNI. NULL on failure.
 ///
 /// `on_handshake_done` runs once, on the loop's thread, at the moment the TLS handshake completes: before that no
 /// request byte can have reached the peer. It is called with `callback_context` and never after the bufferevent is
 /// freed. (libevent resets the SSL object before reporting a failure, so the handshake state cannot be read then.)
 struct bufferevent *cevent_tls_client_bufferevent_new(struct event_base *base, SSL_CTX *context, const char *host,
-                                                      cevent_callback on_handshake_done, void *callback_context);
+                                                      int host_is_address, cevent_callback on_handshake_done,
+                                                      void *callback_context);
 
 /// What went wrong with a connection's TLS, as `cevent_tls_failure` reports it.
 typedef enum {

@@ -4,8 +4,6 @@ public struct HTTPRequest: Sendable {
     public var method: HTTPMethod
     /// The path of the request target, without the query string (e.g. `/healthz`).
     public var path: String
-    /// The raw query string after `?`, if any.
-    public var query: String?
     /// The request's header fields.
     public var headers: HTTPHeaders
     /// The request body, already bounded by `http.max_body_bytes`.
@@ -18,7 +16,6 @@ public struct HTTPRequest: Sendable {
     public init(
         method: HTTPMethod,
         path: String,
-        query: String? = nil,
         headers: HTTPHeaders = [:],
         body: [UInt8] = [],
         peerAddress: String? = nil,
@@ -26,7 +23,6 @@ public struct HTTPRequest: Sendable {
     ) {
         self.method = method
         self.path = path
-        self.query = query
         self.headers = headers
         self.body = body
         self.peerAddress = peerAddress

@@ -12,7 +12,6 @@ extension HTTPRequest {
         if path.isEmpty {
             path = "/"
         }
-        let query = uri.flatMap(evhttp_uri_get_query).map { String(cString: $0) }
 
         var peerPort: UInt16 = 0
         let peer = cevent_request_peer(request, &peerPort).map { String(cString: $0) }
@@ -23,7 +22,6 @@ extension HTTPRequest {
         self.init(
             method: method,
             path: path,
-            query: query,
             headers: HTTPHeaders(libevent: evhttp_request_get_input_headers(request)),
             body: evhttp_request_get_input_buffer(request).map(Array.init(evbuffer:)) ?? [],
             peerAddress: peer,

@@ -15,7 +15,8 @@ final class HTTPServerLoop: @unchecked Sendable {
     private let base: EventBase
     private let loopContext: EventLoopContext
     private var http: OpaquePointer?
-    private var boundSocket: OpaquePointer?
+    /// One per address the host resolves to.
+    private var boundSockets: [OpaquePointer] = []
     private var responder: (any HTTPResponder)?
     private let lifecycle: Lifecycle
     private let options: HTTPServerOptions
@@ -58,13 +59,16 @@ final class HTTPServerLoop: @unchecked Sendable {
         guard let http = evhttp_new(base.pointer) else { throw EventLoopError.httpCreationFailed }
         self.http = http
         var errorText = [CChar](repeating: 0, count: 256)
-        guard let listener = cevent_listener_bind(base.pointer, options.host, Int32(port), Int32(options.backlog), &errorText, errorText.count) else {
+        var listeners = [OpaquePointer?](repeating: nil, count: 16)
+        let count = Int(cevent_listeners_bind(
+            base.pointer, options.host, Int32(port), Int32(options.backlog), &listeners, Int32(listeners.count), &errorText, errorText.count))
+        guard count > 0, let first = listeners[0] else {
             evhttp_free(http)
             self.http = nil
             throw EventLoopError.bindFailed(String(nulTerminated: errorText))
         }
-        self.port = Int(cevent_listener_port(listener))
-        boundSocket = evhttp_bind_listener(http, listener)
+        self.port = Int(cevent_listener_port(first))
+        boundSockets = listeners[..<count].compactMap { $0.flatMap { evhttp_bind_listener(http, $0) } }
         configure(http)
 
         stopEvent = try LoopEvent.user(on: base) { [unowned self] in beginStopping() }
@@ -335,9 +339,11 @@ final class HTTPServerLoop: @unchecked Sendable {
     private func beginStopping() {
         guard !isStopping else { return }
         isStopping = true
-        if let http, let boundSocket {
-            evhttp_del_accept_socket(http, boundSocket)  // frees the listener and closes its socket
-            self.boundSocket = nil
+        if let http {
+            for socket in boundSockets {
+                evhttp_del_accept_socket(http, socket)  // frees the listener and closes its socket
+            }
+            boundSockets.removeAll()
         }
         graceTimer.schedule(after: options.shutdownGraceSeconds)
         finishIfDrained()

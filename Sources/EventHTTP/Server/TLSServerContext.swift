@@ -11,7 +11,7 @@ public final class TLSServerContext: @unchecked Sendable {
     /// Loads a PEM certificate chain and its private key.
     public init(certificateFile: String, keyFile: String) throws(UpstreamSetupError) {
         var error = [CChar](repeating: 0, count: 512)
-        guard let pointer = cevent_tls_server_context_new(certificateFile, keyFile, &error, error.count) else {
+        guard let pointer = cevent_tls_server_context_new(certificateFile, keyFile, TLS1_2_VERSION, &error, error.count) else {
             throw .tls(String(nulTerminated: error))
         }
         self.pointer = pointer

@@ -23,7 +23,8 @@ final class UpstreamConnection {
         let box = HandshakeFlag()
         if let tls {
             let context = Unmanaged.passUnretained(box).toOpaque()
-            guard let bufferevent = cevent_tls_client_bufferevent_new(base.pointer, tls.pointer, url.host, { context in
+            let hostIsAddress: Int32 = IPAddress(url.host) == nil ? 0 : 1
+            guard let bufferevent = cevent_tls_client_bufferevent_new(base.pointer, tls.pointer, url.host, hostIsAddress, { context in
                 guard let context else { return }
                 Unmanaged<HandshakeFlag>.fromOpaque(context).takeUnretainedValue().isSet = true
             }, context) else {

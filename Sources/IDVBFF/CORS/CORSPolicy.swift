@@ -205,11 +205,6 @@ public struct CORSOptions: Sendable, Equatable {
     public static func origins(_ origins: [CORSOrigin], maxAgeSeconds: Int = defaultMaxAgeSeconds) -> CORSOptions {
         CORSOptions(allowedOrigins: .origins(origins), maxAgeSeconds: maxAgeSeconds)
     }
-
-    /// Any origin (`*`); for configurations that list `*` explicitly.
-    public static func anyOrigin(maxAgeSeconds: Int = defaultMaxAgeSeconds) -> CORSOptions {
-        CORSOptions(allowedOrigins: .any, maxAgeSeconds: maxAgeSeconds)
-    }
 }
 
 /// What the CORS rules make of one request, before the route sees it.

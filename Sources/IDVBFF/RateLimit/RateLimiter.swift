@@ -69,8 +69,8 @@ public final class RateLimiter: Sendable {
         RateLimitHeaders.fields(for: decision, policy: policy)
     }
 
-    /// The number of clients currently tracked, for tests and metrics; it locks every shard in turn.
-    public var trackedClientCount: Int {
+    /// The number of clients tracked; it locks every shard in turn, so only tests, proving the table bounded, ask.
+    var trackedClientCount: Int {
         shards.reduce(0) { $0 + $1.count }
     }
 

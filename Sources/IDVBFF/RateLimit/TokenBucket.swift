@@ -27,18 +27,6 @@ public struct TokenBucket: Sendable, Equatable {
         .nanoseconds(fullAtNanoseconds)
     }
 
-    /// Whether the bucket is full at `now`: a full bucket carries no information and can be forgotten.
-    public func isFull(at now: Duration) -> Bool {
-        fullAtNanoseconds <= now.wholeNanoseconds
-    }
-
-    /// The whole tokens in the bucket at `now`.
-    public func tokens(at now: Duration) -> Int {
-        guard policy.isEnabled else { return policy.burst }
-        let missing = max(fullAtNanoseconds - now.wholeNanoseconds, 0)
-        return policy.burst - Int((missing + policy.nanosecondsPerToken - 1) / policy.nanosecondsPerToken)
-    }
-
     /// Takes one token at `now` if there is one. A refused request changes nothing.
     public mutating func take(now: Duration) -> RateLimitDecision {
         take(nowNanoseconds: now.wholeNanoseconds)
