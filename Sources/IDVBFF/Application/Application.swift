@@ -35,6 +35,12 @@ public final class Application {
         server = try Server(options: HTTPServerOptions(configuration), lifecycle: lifecycle, logger: logger) { loop in
             var router = Router(lifecycle: lifecycle)
             HealthRoutes.register(on: &router, lifecycle: lifecycle)
+            // POST /idv-session, outermost first, each step refusing before the next runs:
+            //   1. CORS          an origin that is not allowed gets 403 (IDVSessionRoutes wraps the route in it)
+            //   2. rate limit    a client over its bucket gets 429
+            //   3. contact policy and body validation, in the handler: 403/401/400/415
+            //   4. in-flight cap at most clientloop.max_in_flight calls across all loops, else 503 at once
+            //   5. the ClientLoop client over this loop's pool of verified HTTPS connections
             let pool = try UpstreamPool(options: poolOptions, loop: loop, tls: tls, logger: logger)
             let client = ConcurrencyLimitedClient(wrapping: ClientLoopGraphClient(settings: settings, transport: pool), limit: inFlight)
             let session = IDVSessionHandler(client: client, environment: settings.environment, contactPolicy: contactPolicy)

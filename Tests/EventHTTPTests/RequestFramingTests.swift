@@ -1,0 +1,40 @@
+import Testing
+@testable import EventHTTP
+
+@Suite("Request framing rules")
+struct RequestFramingRuleTests {
+    private static func violation(_ fields: [(String, String)], version: HTTPVersion = .http11) -> RequestFraming.Violation? {
+        var headers = HTTPHeaders()
+        for (name, value) in fields {
+            headers.add(name: name, value: value)
+        }
+        return RequestFraming.violation(headers: headers, version: version)
+    }
+
+    @Test func unambiguousRequestsPass() {
+        #expect(Self.violation([("Host", "a"), ("Content-Length", "12")]) == nil)
+        #expect(Self.violation([("Host", "a"), ("Transfer-Encoding", "Chunked")]) == nil)
+        #expect(Self.violation([("host", "a")]) == nil)
+        #expect(Self.violation([], version: HTTPVersion(major: 1, minor: 0)) == nil)
+    }
+
+    @Test(arguments: [
+        ([("Host", "a"), ("Content-Length", "1"), ("content-length", "1")], RequestFraming.Violation.repeatedContentLength),
+        ([("Host", "a"), ("Content-Length", "+1")], .invalidContentLength),
+        ([("Host", "a"), ("Content-Length", "")], .invalidContentLength),
+        ([("Host", "a"), ("Content-Length", "1"), ("Transfer-Encoding", "chunked")], .contentLengthWithTransferEncoding),
+        ([("Host", "a"), ("Transfer-Encoding", "gzip, chunked")], .unsupportedTransferEncoding),
+        ([("Host", "a"), ("Transfer-Encoding", "chunked"), ("Transfer-Encoding", "chunked")], .unsupportedTransferEncoding),
+        ([("Content-Length", "1")], .missingHost),
+        ([("Host", "a"), ("Host", "b")], .repeatedHost),
+        ([("Host", "a"), ("Content-Length ", "1")], .invalidFieldName),
+        ([("Host", "a"), ("X\u{1}", "1")], .invalidFieldName),
+    ])
+    func ambiguousRequestsAreNamed(fields: [(String, String)], expected: RequestFraming.Violation) {
+        #expect(Self.violation(fields) == expected)
+    }
+
+    @Test func transferEncodingIsRefusedInHTTP10() {
+        #expect(Self.violation([("Transfer-Encoding", "chunked")], version: HTTPVersion(major: 1, minor: 0)) == .transferEncodingInHTTP10)
+    }
+}
