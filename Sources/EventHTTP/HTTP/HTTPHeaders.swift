@@ -1,5 +1,6 @@
 /// An ordered list of header fields with case-insensitive lookup, owned by Swift.
 public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    /// One field: its name as sent and its value.
     public typealias Element = (name: String, value: String)
 
     private var fields: [(name: String, value: String)]

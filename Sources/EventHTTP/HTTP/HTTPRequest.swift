@@ -32,7 +32,9 @@ public struct HTTPRequest: Sendable {
 
 /// An HTTP version, as in the request line's `HTTP/1.1`.
 public struct HTTPVersion: Sendable, Hashable, Comparable {
+    /// The number before the dot.
     public var major: Int
+    /// The number after the dot.
     public var minor: Int
 
     public init(major: Int, minor: Int) {

@@ -16,8 +16,11 @@ public struct UpstreamRequest: Sendable {
 
 /// A complete upstream answer, copied out of libevent.
 public struct UpstreamResponse: Sendable {
+    /// The status code.
     public var status: Int
+    /// The answer's header fields.
     public var headers: HTTPHeaders
+    /// The whole body, at most ``UpstreamPoolOptions/maxResponseBytes``.
     public var body: [UInt8]
 
     public init(status: Int, headers: HTTPHeaders, body: [UInt8]) {

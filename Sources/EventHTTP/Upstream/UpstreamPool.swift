@@ -29,6 +29,8 @@ public final class UpstreamPool: UpstreamTransport {
         reaper = try LoopEvent.user(on: loop.base) { [unowned self] in closedConnections.removeAll() }
     }
 
+    /// Sends `request` on an idle connection (opening one while under ``UpstreamPoolOptions/poolSize``) or queues it;
+    /// `completion` runs exactly once on this loop's thread, at the latest when the deadline passes.
     public func send(_ request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamTransportError>) -> Void) {
         let exchange = PendingExchange(request: request, completion: completion)
         do {
