@@ -100,7 +100,7 @@ struct IDVSessionTests {
         #expect(response.status == 504)
         #expect(response.errorCode == "upstream_timeout")
         // Closed at the deadline, not left to trickle: nothing of idv-bff's stays connected to ClientLoop.
-        #expect(SocketTable.eventually(within: 0.25) { SocketTable.establishedConnections(toPort: fixture.fake.port) == 0 })
+        #expect(eventually(within: 0.25) { SocketTable.establishedConnections(toPort: fixture.fake.port) == 0 })
         // The only pool slot is free again at once.
         #expect(try fixture.mint().status == 200)
         #expect(try fixture.fakeStats()["requests"] as? Int == 2)
@@ -210,7 +210,8 @@ struct IDVSessionTests {
         let fixture = try UpstreamFixture(fakeArguments: ["--latency-ms", "700"])
         let connection = try HTTPConnection(port: fixture.server.port)
         try connection.send(method: "POST", path: "/idv-session", headers: [("Content-Type", "application/json")], body: Array("{}".utf8))
-        Thread.sleep(forTimeInterval: 0.2)
+        // In flight: ClientLoop has the mutation and holds its answer back.
+        #expect(eventually(within: 10) { (try? fixture.fakeStats()["requests"] as? Int) == 1 })
         fixture.server.signal(SIGTERM)
         let response = try connection.readResponse()
         #expect(response.status == 200)
@@ -226,7 +227,7 @@ struct IDVSessionTests {
         let keptAlive = try HTTPConnection(port: fixture.server.port)
         #expect(try keptAlive.request("GET", "/healthz").status == 200)
         try inFlight.send(method: "POST", path: "/idv-session", headers: [("Content-Type", "application/json")], body: Array("{}".utf8))
-        Thread.sleep(forTimeInterval: 0.2)
+        #expect(eventually(within: 10) { (try? fixture.fakeStats()["requests"] as? Int) == 1 })
         fixture.server.signal(SIGTERM)
         #expect(fixture.server.waitForLog("closing listeners; waiting for in-flight requests"))
 
