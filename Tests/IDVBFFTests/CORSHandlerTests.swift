@@ -158,7 +158,7 @@ struct CORSHandlerTests {
     // MARK: Wiring
 
     @Test func registerPutsBothMethodsBehindThePolicy() throws {
-        var router = Router(lifecycle: Lifecycle())
+        var router = Router()
         let inner = RecordingHandler()
         IDVSessionRoutes.register(on: &router, handler: inner, cors: Self.policy)
 
@@ -179,7 +179,7 @@ struct CORSHandlerTests {
     }
 
     @Test func registerAddsOnlyPostAndOptions() {
-        var router = Router(lifecycle: Lifecycle())
+        var router = Router()
         IDVSessionRoutes.register(on: &router, handler: RecordingHandler(), cors: Self.policy)
         guard case .failure(.methodNotAllowed(let allowed)) = router.resolve(.get, path: IDVSessionRoutes.path) else {
             Issue.record("GET must not be served")
@@ -189,7 +189,7 @@ struct CORSHandlerTests {
     }
 
     @Test func registerWithAPolicyRefusesBeforeTheSessionHandler() throws {
-        var router = Router(lifecycle: Lifecycle())
+        var router = Router()
         IDVSessionRoutes.register(on: &router, handler: IDVSessionHandler(client: NeverCalledClient(), environment: .prod, contactPolicy: .none), cors: Self.policy)
         guard case .handler(let post, _) = router.resolve(.post, path: IDVSessionRoutes.path) else {
             Issue.record("POST must be registered")

@@ -13,7 +13,7 @@ struct RouterTests {
     }
 
     private func router() -> Router {
-        var router = Router(lifecycle: Lifecycle())
+        var router = Router()
         router.add(.get, "/thing", Fixed(status: 200))
         router.add(.post, "/thing", Fixed(status: 201))
         router.add(.post, "/write-only", Fixed(status: 202))

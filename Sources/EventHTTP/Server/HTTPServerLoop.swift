@@ -249,8 +249,9 @@ final class HTTPServerLoop: @unchecked Sendable {
         let headers = evhttp_request_get_output_headers(request)
         response.headers.add(to: headers)
         evhttp_add_header(headers, RequestID.headerName, context.requestID)
-        if lifecycle.phase == .stopping, !response.headers.contains("Connection") {
-            // Listeners are closed: make the client reconnect, which reaches another instance.
+        if lifecycle.phase != .serving, !response.headers.contains("Connection") {
+            // From the stop signal on, pooling clients and proxies must move to another instance: this connection
+            // ends with this answer, so no request can reach it once the listeners have closed.
             evhttp_add_header(headers, "Connection", "close")
         }
         switch response.delivery {
@@ -323,6 +324,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     private func responseWritten(for request: OpaquePointer) {
         if let connection = servedConnection(of: request) {
             connection.isWriting = false
+            connection.responseWritten()
             connection.awaitRequest()  // keep-alive: the deadline for the next request starts now
         }
         finishIfDrained()
@@ -344,6 +346,12 @@ final class HTTPServerLoop: @unchecked Sendable {
                 evhttp_del_accept_socket(http, socket)  // frees the listener and closes its socket
             }
             boundSockets.removeAll()
+        }
+        // An idle kept-alive connection would bring its next request here after the listeners closed: closed now,
+        // its client reconnects to another instance at once. Connections with a request in hand, or just opened
+        // (their first request is most likely on its way), are served, their answers ending them.
+        for connection in connections.values where connection.isIdleKeepAlive {
+            connection.abort()
         }
         graceTimer.schedule(after: options.shutdownGraceSeconds)
         finishIfDrained()

@@ -33,7 +33,7 @@ public enum LifecyclePhase: UInt8, Sendable, Equatable {
     case serving
     /// A stop signal arrived: readiness fails so load balancers route elsewhere, but requests are still served.
     case draining
-    /// Listeners are closed; in-flight requests finish, new API requests are refused with `shutting_down`.
+    /// Listeners are closed and idle connections with them; requests already on a connection are served.
     case stopping
 
     /// Whether a load balancer should send new traffic here.

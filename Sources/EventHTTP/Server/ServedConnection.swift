@@ -28,6 +28,15 @@ final class ServedConnection {
     private(set) var refusal: Refusal?
     /// Whether a response is being written: the loop waits for it before stopping.
     var isWriting = false
+    /// Whether a complete request is with the handler.
+    private(set) var isHandling = false
+    /// Whether a response has been written on it: a kept-alive connection, as opposed to one just opened, whose
+    /// first request is most likely on its way.
+    private var hasAnswered = false
+
+    /// Whether the connection is kept alive between requests: answered before, neither handling nor answering a
+    /// request now. (A next request may have begun to arrive; evhttp does not say.)
+    var isIdleKeepAlive: Bool { hasAnswered && !isHandling && !isWriting }
     private var permit: ConcurrencyLimit.Permit?
     private var deadline: LoopEvent?
     private let requestTimeoutSeconds: Double
@@ -49,11 +58,18 @@ final class ServedConnection {
 
     /// The client has a new request to send: starts its deadline.
     func awaitRequest() {
+        isHandling = false
         deadline?.schedule(after: requestTimeoutSeconds)
+    }
+
+    /// A response left: the connection is kept alive from now on.
+    func responseWritten() {
+        hasAnswered = true
     }
 
     /// The request is complete and goes to a handler: no deadline until its response has been written.
     func requestReceived() {
+        isHandling = true
         deadline?.cancel()
     }
 

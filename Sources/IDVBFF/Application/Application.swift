@@ -33,7 +33,7 @@ public final class Application {
         }
 
         server = try Server(options: HTTPServerOptions(configuration), lifecycle: lifecycle, logger: logger) { loop in
-            var router = Router(lifecycle: lifecycle)
+            var router = Router()
             HealthRoutes.register(on: &router, lifecycle: lifecycle)
             // POST /idv-session, outermost first, each step refusing before the next runs:
             //   1. CORS          an origin that is not allowed gets 403 (IDVSessionRoutes wraps the route in it)

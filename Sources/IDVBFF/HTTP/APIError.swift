@@ -10,8 +10,6 @@ public enum APIError: Error, Sendable, Equatable {
     case notFound
     /// The path exists but not with this method; `allowed` feeds the `Allow` header.
     case methodNotAllowed(allowed: [HTTPMethod])
-    /// The server is draining and no longer takes this kind of request.
-    case shuttingDown
     /// A bug: something that should not fail did.
     case internalError
     /// The request's framing is ambiguous or malformed (``RequestFraming``); answered with `Connection: close`, so
@@ -58,7 +56,6 @@ public enum APIError: Error, Sendable, Equatable {
         switch self {
         case .notFound: "not_found"
         case .methodNotAllowed: "method_not_allowed"
-        case .shuttingDown: "shutting_down"
         case .internalError: "internal_error"
         case .badRequest: "bad_request"
         case .invalidJSON: "invalid_json"
@@ -82,7 +79,6 @@ public enum APIError: Error, Sendable, Equatable {
         switch self {
         case .notFound: 404
         case .methodNotAllowed: 405
-        case .shuttingDown: 503
         case .internalError: 500
         case .badRequest, .invalidJSON, .invalidRequest: 400
         case .unsupportedMediaType: 415
@@ -104,7 +100,6 @@ public enum APIError: Error, Sendable, Equatable {
         case .notFound: "No resource at this path."
         case .methodNotAllowed(let allowed):
             "This path does not accept that method; use \(allowed.map(\.rawValue).joined(separator: " or "))."
-        case .shuttingDown: "The server is shutting down; retry on another instance."
         case .internalError: "The server failed unexpectedly."
         case .badRequest(let violation): "The request's framing is ambiguous: it has \(violation.rawValue)."
         case .invalidJSON(let detail): "The request body is not acceptable JSON: \(detail)."
@@ -132,7 +127,7 @@ public enum APIError: Error, Sendable, Equatable {
         switch self {
         case .methodNotAllowed(let allowed):
             ["Allow": allowed.map(\.rawValue).joined(separator: ", ")]
-        case .shuttingDown, .badRequest:
+        case .badRequest:
             ["Connection": "close"]
         case .upstreamBusy(let seconds):
             ["Retry-After": String(Self.clampedSeconds(seconds))]

@@ -2,8 +2,9 @@ public import EventHTTP
 
 /// The route table, and the application's ``HTTPResponder``: exact paths, each with the handlers for its methods.
 ///
-/// It answers what no route decides (404, 405, `shutting_down` while the server stops, the server's own refusals)
-/// with the ``APIError`` table, and hardens every answer (``HTTPResponse/hardened()``) before it leaves.
+/// It answers what no route decides (404, 405, the server's own refusals) with the ``APIError`` table, and hardens
+/// every answer (``HTTPResponse/hardened()``) before it leaves. While the server stops, routes answer as ever: the
+/// server itself tells clients to leave (`Connection: close`), so that no request that reached it is refused.
 /// `HEAD` is served by a path's `GET` handler (the server sends no body for it), so it need not be registered.
 public struct Router: HTTPResponder {
     /// What the table says about a request.
@@ -16,8 +17,6 @@ public struct Router: HTTPResponder {
     public struct Route {
         /// The handlers by method.
         public var handlers: [HTTPMethod: any RouteHandler] = [:]
-        /// Whether the route still answers normally while the server drains (health checks do).
-        public var servesWhileStopping = false
 
         /// The methods this path answers, in a stable order, for the `Allow` header.
         public var allowedMethods: [HTTPMethod] {
@@ -30,20 +29,12 @@ public struct Router: HTTPResponder {
     }
 
     private var routes: [String: Route] = [:]
-    /// The process's phase: once the listeners close, routes that do not serve while stopping answer
-    /// `shutting_down`.
-    private let lifecycle: Lifecycle
 
-    public init(lifecycle: Lifecycle) {
-        self.lifecycle = lifecycle
-    }
+    public init() {}
 
     /// Registers `handler` for `method` on `path`.
-    public mutating func add(_ method: HTTPMethod, _ path: String, servesWhileStopping: Bool = false, _ handler: any RouteHandler) {
+    public mutating func add(_ method: HTTPMethod, _ path: String, _ handler: any RouteHandler) {
         routes[path, default: Route()].handlers[method] = handler
-        if servesWhileStopping {
-            routes[path]?.servesWhileStopping = true
-        }
     }
 
     /// Finds the handler for a method and path, or the error to answer with.
@@ -62,8 +53,6 @@ public struct Router: HTTPResponder {
         switch resolve(request.method, path: request.path) {
         case .failure(let error):
             hardenedRespond(error.response(requestID: context.requestID))
-        case .handler(let handler, let route) where lifecycle.phase == .stopping && !route.servesWhileStopping:
-            hardenedRespond(handler.decorateServerAnswer(APIError.shuttingDown.response(requestID: context.requestID), to: request))
         case .handler(let handler, _):
             handler.handle(request, context: context, respond: hardenedRespond)
         }

@@ -5,14 +5,14 @@ public enum HealthRoutes {
     public static func register(on router: inout Router, lifecycle: Lifecycle) {
         // Answering at all proves the event loop is alive, which is what liveness means here.
         let live = ImmediateHandler { _, _ in .json(status: 200, #"{"status":"ok"}"#) }
-        router.add(.get, "/healthz", servesWhileStopping: true, live)
-        router.add(.get, "/livez", servesWhileStopping: true, live)
+        router.add(.get, "/healthz", live)
+        router.add(.get, "/livez", live)
 
         let ready = ImmediateHandler { _, _ in
             lifecycle.phase.isReady
                 ? .json(status: 200, #"{"status":"ready"}"#)
                 : .json(status: 503, #"{"status":"draining"}"#)
         }
-        router.add(.get, "/readyz", servesWhileStopping: true, ready)
+        router.add(.get, "/readyz", ready)
     }
 }
