@@ -105,6 +105,8 @@ let package = Package(
                 // Signs the tokens an integrator's identity provider would issue.
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
+            // Read by path: the hostile-client corpus, as data.
+            exclude: ["Corpus"],
             swiftSettings: upcomingFeatures
         ),
     ]

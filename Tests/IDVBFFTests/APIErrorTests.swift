@@ -20,6 +20,7 @@ struct APIErrorTests {
         .init(error: .methodNotAllowed(allowed: [.get, .head]), status: 405, code: "method_not_allowed", headers: ["Allow": "GET, HEAD"]),
         .init(error: .internalError, status: 500, code: "internal_error", headers: [:]),
         .init(error: .badRequest(.repeatedContentLength), status: 400, code: "bad_request", headers: ["Connection": "close"]),
+        .init(error: .lengthRequired, status: 411, code: "length_required", headers: ["Connection": "close"]),
         .init(error: .invalidJSON(detail: "unexpected character at byte 3"), status: 400, code: "invalid_json", headers: [:]),
         .init(error: .invalidRequest(field: "contactId", reason: "must be a string"), status: 400, code: "invalid_request", headers: [:]),
         .init(error: .unsupportedMediaType, status: 415, code: "unsupported_media_type", headers: [:]),
@@ -66,20 +67,20 @@ struct APIErrorTests {
 
     @Test func everyCaseIsCovered() {
         // A new case must get a row above: the codes are a contract with browsers.
-        #expect(Self.everyCase.count == 18)
-        #expect(Self.everyCase.allSatisfy { Self.caseCount(of: $0.error) == 18 })
+        #expect(Self.everyCase.count == 19)
+        #expect(Self.everyCase.allSatisfy { Self.caseCount(of: $0.error) == 19 })
         // Two cases share `contact_forbidden`: the same decision for the browser, different advice for the operator.
-        #expect(Set(Self.everyCase.map(\.code)).count == 17)
+        #expect(Set(Self.everyCase.map(\.code)).count == 18)
     }
 
     /// Written without `default`, so that a new case stops this file compiling until it is counted and listed.
     private static func caseCount(of error: APIError) -> Int {
         switch error {
-        case .notFound, .methodNotAllowed, .internalError, .badRequest, .invalidJSON, .invalidRequest,
+        case .notFound, .methodNotAllowed, .internalError, .badRequest, .lengthRequired, .invalidJSON, .invalidRequest,
              .unsupportedMediaType, .payloadTooLarge, .upstreamError, .upstreamAuthFailed, .upstreamBusy,
              .upstreamUnavailable, .upstreamTimeout, .originNotAllowed, .unauthorized, .contactForbidden,
              .newContactsOnly, .rateLimited:
-            18
+            19
         }
     }
 

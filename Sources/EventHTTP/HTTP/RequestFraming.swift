@@ -6,6 +6,9 @@
 /// ambiguous is refused with `400` and `Connection: close`, which makes evhttp drop whatever else is buffered on the
 /// connection: a request pipelined behind a refused one is never processed.
 ///
+/// Chunked request bodies are refused too (`411`): libevent reads chunk sizes leniently (`0x2`, a missing CRLF after
+/// a chunk), so a proxy could frame the same bytes differently, and browsers' `fetch` always sends `Content-Length`.
+///
 /// Bare LF line endings are accepted, as evhttp (and nginx) read them: RFC 9112 §2.2 lets a recipient recognise a
 /// single LF as a line terminator. A proxy in front must therefore not treat a bare LF as anything but a line end.
 public enum RequestFraming {
@@ -15,9 +18,11 @@ public enum RequestFraming {
         case invalidContentLength = "Content-Length is not a decimal number"
         case contentLengthWithTransferEncoding = "both Content-Length and Transfer-Encoding"
         case unsupportedTransferEncoding = "a Transfer-Encoding other than chunked"
+        case chunkedBody = "a chunked body; send Content-Length"
         case transferEncodingInHTTP10 = "Transfer-Encoding in an HTTP/1.0 request"
         case missingHost = "no Host field"
         case repeatedHost = "more than one Host field"
+        case invalidHost = "a Host that is not a host and port"
         case invalidFieldName = "a field name that is not a token (whitespace before the colon, say)"
     }
 
@@ -28,7 +33,7 @@ public enum RequestFraming {
     public static func violation(headers: HTTPHeaders, version: HTTPVersion) -> Violation? {
         var contentLengths: [String] = []
         var transferEncodings: [String] = []
-        var hosts = 0
+        var hosts: [String] = []
         for field in headers {
             guard isToken(field.name) else { return .invalidFieldName }
             if field.name.utf8.elementsEqualIgnoringASCIICase("content-length".utf8) {
@@ -36,7 +41,7 @@ public enum RequestFraming {
             } else if field.name.utf8.elementsEqualIgnoringASCIICase("transfer-encoding".utf8) {
                 transferEncodings.append(field.value)
             } else if field.name.utf8.elementsEqualIgnoringASCIICase("host".utf8) {
-                hosts += 1
+                hosts.append(field.value)
             }
         }
         if contentLengths.count > 1 { return .repeatedContentLength }
@@ -50,10 +55,23 @@ public enum RequestFraming {
             guard codings.count == 1, codings[0].utf8.elementsEqualIgnoringASCIICase("chunked".utf8) else {
                 return .unsupportedTransferEncoding
             }
+            return .chunkedBody
         }
-        if hosts > 1 { return .repeatedHost }
-        if hosts == 0, version >= HTTPVersion(major: 1, minor: 1) { return .missingHost }
+        if hosts.count > 1 { return .repeatedHost }
+        if hosts.isEmpty, version >= HTTPVersion(major: 1, minor: 1) { return .missingHost }
+        if let host = hosts.first, !host.utf8.allSatisfy(isAuthorityCharacter) { return .invalidHost }
         return nil
+    }
+
+    /// RFC 3986 §3.2: what a host (name, IPv4, or bracketed IPv6 literal) and port are written with. An empty Host
+    /// is allowed (RFC 9112 §3.2).
+    private static func isAuthorityCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            true
+        default:
+            "-._~%!$&'()*+,;=:[]".utf8.contains(byte)
+        }
     }
 
     /// RFC 9110 §5.6.2: `token = 1*tchar`.

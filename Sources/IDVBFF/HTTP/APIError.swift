@@ -15,6 +15,8 @@ public enum APIError: Error, Sendable, Equatable {
     /// The request's framing is ambiguous or malformed (``RequestFraming``); answered with `Connection: close`, so
     /// nothing else on the connection is read.
     case badRequest(RequestFraming.Violation)
+    /// The body is chunked: only bodies framed by `Content-Length` are read (``RequestFraming``).
+    case lengthRequired
     /// The body is not acceptable JSON; `detail` is the parser's own description, which never quotes the input.
     case invalidJSON(detail: String)
     /// The body is JSON but `field` is not allowed or has a bad value; `reason` is a fixed phrase such as
@@ -58,6 +60,7 @@ public enum APIError: Error, Sendable, Equatable {
         case .methodNotAllowed: "method_not_allowed"
         case .internalError: "internal_error"
         case .badRequest: "bad_request"
+        case .lengthRequired: "length_required"
         case .invalidJSON: "invalid_json"
         case .invalidRequest: "invalid_request"
         case .unsupportedMediaType: "unsupported_media_type"
@@ -81,6 +84,7 @@ public enum APIError: Error, Sendable, Equatable {
         case .methodNotAllowed: 405
         case .internalError: 500
         case .badRequest, .invalidJSON, .invalidRequest: 400
+        case .lengthRequired: 411
         case .unsupportedMediaType: 415
         case .payloadTooLarge: 413
         // Upstream failures are the gateway's: 502 for a bad or missing answer, 503 to slow down, 504 for a timeout.
@@ -102,6 +106,7 @@ public enum APIError: Error, Sendable, Equatable {
             "This path does not accept that method; use \(allowed.map(\.rawValue).joined(separator: " or "))."
         case .internalError: "The server failed unexpectedly."
         case .badRequest(let violation): "The request's framing is ambiguous: it has \(violation.rawValue)."
+        case .lengthRequired: "Send the request body with Content-Length, not chunked."
         case .invalidJSON(let detail): "The request body is not acceptable JSON: \(detail)."
         case .invalidRequest(let field, let reason): "Invalid field \"\(Self.quotable(field))\": \(reason)."
         case .unsupportedMediaType: "Send the request body as application/json in UTF-8."
@@ -127,7 +132,7 @@ public enum APIError: Error, Sendable, Equatable {
         switch self {
         case .methodNotAllowed(let allowed):
             ["Allow": allowed.map(\.rawValue).joined(separator: ", ")]
-        case .badRequest:
+        case .badRequest, .lengthRequired:
             ["Connection": "close"]
         case .upstreamBusy(let seconds):
             ["Retry-After": String(Self.clampedSeconds(seconds))]

@@ -62,7 +62,8 @@ public struct Router: HTTPResponder {
         switch refusal {
         case .ambiguousFraming(let violation):
             // The request cannot be trusted to be what it claims: no route decorates the answer.
-            return APIError.badRequest(violation).response(requestID: context.requestID).hardened()
+            let error: APIError = violation == .chunkedBody ? .lengthRequired : .badRequest(violation)
+            return error.response(requestID: context.requestID).hardened()
         case .bodyTooLarge:
             switch resolve(request.method, path: request.path) {
             case .failure(let error):

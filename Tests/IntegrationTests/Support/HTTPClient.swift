@@ -162,6 +162,11 @@ final class HTTPConnection {
         return try readResponse(method: method)
     }
 
+    /// Closes the sending side: the server reads end-of-file after what was sent.
+    func halfClose() {
+        shutdown(descriptor, Int32(SHUT_WR))
+    }
+
     /// Whether the server has closed the connection (reads end-of-file).
     func isClosedByPeer() -> Bool {
         var byte: UInt8 = 0
