@@ -75,6 +75,13 @@ let package = Package(
             ],
             swiftSettings: upcomingFeatures
         ),
+        // libFuzzer's entry over the parsers of client input (scripts/fuzz.sh); a corpus replayer otherwise.
+        .executableTarget(
+            name: "IDVBFFFuzz",
+            dependencies: ["EventHTTP", "IDVBFF"],
+            path: "Fuzz/IDVBFFFuzz",
+            swiftSettings: upcomingFeatures
+        ),
         .testTarget(
             name: "EventHTTPTests",
             dependencies: ["EventHTTP"],

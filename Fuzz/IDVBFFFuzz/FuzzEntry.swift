@@ -1,0 +1,96 @@
+import EventHTTP
+import IDVBFF
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// libFuzzer's entry: one input through every parser that reads what clients send (scripts/fuzz.sh builds this
+/// with `-sanitize=fuzzer,address`). The first byte picks the parser, the rest is its input; a crash, a sanitizer
+/// report or a broken invariant (checked with `precondition`) is a finding.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data, size > 0 else { return 0 }
+    FuzzTargets.run(selector: data[0], input: Array(UnsafeBufferPointer(start: data + 1, count: size - 1)))
+    return 0
+}
+
+enum FuzzTargets {
+    static let cors = CORSPolicy(CORSOptions(allowedOrigins: .origins([CORSOrigin(scheme: .https, host: "app.example")])))
+    static let addresses = ClientAddressResolver(trustedProxies: TrustedProxies.parse(entries: ["127.0.0.1/32", "::1/128"]).trustedProxies)
+
+    static func run(selector: UInt8, input: [UInt8]) {
+        let text = String(decoding: input, as: UTF8.self)
+        switch selector % 6 {
+        case 0:
+            // The body of POST /idv-session, as JSON with and without a media type.
+            _ = try? IDVSessionRequest.parse(contentType: "application/json", body: input)
+            _ = try? IDVSessionRequest.parse(contentType: nil, body: input)
+        case 1:
+            // Strict JSON: whatever it accepts must be a document it can be asked about.
+            if let value = try? StrictJSON.parse(input, maxDepth: 64) {
+                _ = value["contactId"]?.stringValue
+            }
+        case 2:
+            // An Origin header, alone and through the policy (preflight and actual request).
+            _ = try? CORSOrigin(validating: text)
+            _ = cors.decide(method: .post, headers: ["Host": "api.example", "Origin": text])
+            _ = cors.decide(method: .options, headers: ["Origin": text, "Access-Control-Request-Method": "POST",
+                                                       "Access-Control-Request-Headers": text])
+        case 3:
+            // X-Forwarded-For from a trusted proxy, and the peer address itself.
+            _ = addresses.resolve(peerAddress: "127.0.0.1", headers: ["X-Forwarded-For": text])
+            _ = addresses.resolve(peerAddress: text, headers: [:])
+        case 4:
+            // Header fields as evhttp hands them over (name and value split at the first colon), through the
+            // framing rules.
+            var headers = HTTPHeaders()
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                let parts = line.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                headers.add(name: String(parts[0]), value: parts.count > 1 ? String(parts[1].trimmingSpacesAndTabs()) : "")
+            }
+            _ = RequestFraming.violation(headers: headers, version: .http11)
+            _ = RequestFraming.violation(headers: headers, version: HTTPVersion(major: 1, minor: 0))
+        default:
+            // Request ids, and a rendered error quoting client text: always valid strict JSON.
+            var generator = RequestIDGenerator(seed: 1)
+            let id = RequestID.resolve(text, generator: &generator)
+            let body = APIError.invalidRequest(field: text, reason: "is not a known field").response(requestID: id).body
+            precondition((try? StrictJSON.parse(body)) != nil, "an error body is not strict JSON")
+        }
+    }
+}
+
+/// With `-DFUZZING` (and `-sanitize=fuzzer`), hands the command line to libFuzzer's driver; otherwise replays the
+/// inputs named on the command line (a corpus, or a finding to reproduce).
+@main
+enum FuzzMain {
+    static func main() {
+        #if FUZZING
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
+        #else
+        for path in CommandLine.arguments.dropFirst() {
+            guard let file = fopen(path, "rb") else { continue }
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while case let count = fread(&chunk, 1, chunk.count, file), count > 0 {
+                bytes += chunk[0..<count]
+            }
+            fclose(file)
+            _ = bytes.withUnsafeBufferPointer { fuzzOneInput($0.baseAddress, $0.count) }
+        }
+        #endif
+    }
+}
+
+#if FUZZING
+/// libFuzzer's driver, for programs that keep their own `main`.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+#endif
