@@ -7,31 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
 connections="${2:-64}"
-work="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-
-if [ -n "${IDV_BFF_BINARY:-}" ]; then
-  binary="$IDV_BFF_BINARY"
-else
-  swift build -c release --product idv-bff >/dev/null
-  binary="$(swift build -c release --show-bin-path)/idv-bff"
-fi
-
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
-  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
-
-wait_for_port() {  # the port from a server's "listening" log line
-  for _ in $(seq 100); do
-    port="$(grep -o '"message":"listening"[^}]*"port":[0-9]*' "$1" 2>/dev/null | grep -o '[0-9]*$' | head -1 || true)"
-    [ -n "$port" ] && { echo "$port"; return; }
-    sleep 0.1
-  done
-  echo "server did not start: $(cat "$1")" >&2; exit 1
-}
-
-"$binary" fake-clientloop --host 127.0.0.1 --port 0 --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" \
-  --api-key bench-key 2>"$work/fake.log" &
-fake_port="$(wait_for_port "$work/fake.log")"
+fake_api_key=bench-key
+# shellcheck source=scripts/loopback-fixture.sh
+source scripts/loopback-fixture.sh
 
 # One client hammering one endpoint is what the abuse limits exist to stop: lift them, or the run measures 429s.
 CLIENTLOOP_API_KEY=bench-key CLIENTLOOP_ORG_ID=bench-org CLIENTLOOP_GRAPH_URL="https://localhost:$fake_port/" \

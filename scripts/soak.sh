@@ -8,31 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 phase_seconds="${1:-15}"
 connections="${2:-32}"
-work="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-
-if [ -n "${IDV_BFF_BINARY:-}" ]; then
-  binary="$IDV_BFF_BINARY"
-else
-  swift build -c release --product idv-bff >/dev/null
-  binary="$(swift build -c release --show-bin-path)/idv-bff"
-fi
-
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
-  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
-
-wait_for_port() {  # the port from a server's "listening" log line
-  for _ in $(seq 100); do
-    port="$(grep -o '"message":"listening"[^}]*"port":[0-9]*' "$1" 2>/dev/null | grep -o '[0-9]*$' | head -1 || true)"
-    [ -n "$port" ] && { echo "$port"; return; }
-    sleep 0.1
-  done
-  echo "server did not start: $(cat "$1")" >&2; exit 1
-}
-
-"$binary" fake-clientloop --host 127.0.0.1 --port 0 --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" \
-  --api-key soak-key 2>"$work/fake.log" &
-fake_port="$(wait_for_port "$work/fake.log")"
+fake_api_key=soak-key
+# shellcheck source=scripts/loopback-fixture.sh
+source scripts/loopback-fixture.sh
 
 # Clients are told apart by X-Forwarded-For from the trusted loopback proxy: a thousand ordinary ones stay under
 # the limit, one noisy one is over it nearly all the time.

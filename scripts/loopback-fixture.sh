@@ -1,0 +1,28 @@
+# Sourced by bench.sh and soak.sh: the release binary (or IDV_BFF_BINARY), a throw-away certificate, and the fake
+# ClientLoop over TLS on loopback. Sets binary, work (a temporary folder, removed on exit) and fake_port; the
+# caller sets the API key the fake demands in fake_api_key first.
+work="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+if [ -n "${IDV_BFF_BINARY:-}" ]; then
+  binary="$IDV_BFF_BINARY"
+else
+  swift build -c release --product idv-bff >/dev/null
+  binary="$(swift build -c release --show-bin-path)/idv-bff"
+fi
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+
+wait_for_port() {  # the port from a server's "listening" log line
+  for _ in $(seq 100); do
+    port="$(grep -o '"message":"listening"[^}]*"port":[0-9]*' "$1" 2>/dev/null | grep -o '[0-9]*$' | head -1 || true)"
+    [ -n "$port" ] && { echo "$port"; return; }
+    sleep 0.1
+  done
+  echo "server did not start: $(cat "$1")" >&2; exit 1
+}
+
+"$binary" fake-clientloop --host 127.0.0.1 --port 0 --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" \
+  --api-key "$fake_api_key" 2>"$work/fake.log" &
+fake_port="$(wait_for_port "$work/fake.log")"
