@@ -8,8 +8,8 @@ public protocol RouteHandler {
     func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping ResponseCallback)
 
     /// An answer the server gives for this route without calling ``handle(_:context:respond:)`` (a body over the
-    /// limit, a request after the listeners closed), as this route would send it: a CORS layer adds its headers
-    /// so that the page can read the error. The default sends it as it is.
+    /// limit), as this route would send it: a CORS layer adds its headers so that the page can read the error.
+    /// The default sends it as it is.
     func decorateServerAnswer(_ response: HTTPResponse, to request: HTTPRequest) -> HTTPResponse
 }
 
