@@ -255,13 +255,13 @@ final class HTTPServerLoop: @unchecked Sendable {
             evhttp_add_header(headers, "Connection", "close")
         }
         switch response.delivery {
-        case .complete where parsed.method == .head:
-            // RFC 9110 §9.3.2: the fields a GET would get, no body. evhttp sends its output buffer for HEAD too.
-            evhttp_add_header(headers, "Content-Length", String(response.body.count))
-            trackWrite(of: request)
-            evhttp_send_reply(request, Int32(response.status), nil, nil)
         case .complete:
-            response.body.append(to: evhttp_request_get_output_buffer(request))
+            if parsed.method == .head {
+                // RFC 9110 §9.3.2: the fields a GET would get, no body. evhttp sends its output buffer for HEAD too.
+                evhttp_add_header(headers, "Content-Length", String(response.body.count))
+            } else {
+                response.body.append(to: evhttp_request_get_output_buffer(request))
+            }
             trackWrite(of: request)
             evhttp_send_reply(request, Int32(response.status), nil, nil)
         case .rawThenClose(let bytes):
@@ -314,7 +314,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     /// loop must not close such a connection when it stops.
     private func trackWrite(of request: OpaquePointer) {
         guard let connection = servedConnection(of: request) else { return }  // the client already left
-        connection.isWriting = true
+        connection.responseStarted()
         evhttp_request_set_on_complete_cb(request, { request, context in
             guard let request, let context else { return }
             Unmanaged<HTTPServerLoop>.fromOpaque(context).takeUnretainedValue().responseWritten(for: request)
@@ -322,11 +322,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     }
 
     private func responseWritten(for request: OpaquePointer) {
-        if let connection = servedConnection(of: request) {
-            connection.isWriting = false
-            connection.responseWritten()
-            connection.awaitRequest()  // keep-alive: the deadline for the next request starts now
-        }
+        servedConnection(of: request)?.responseWritten()
         finishIfDrained()
     }
 

@@ -27,7 +27,7 @@ final class ServedConnection {
     /// Why the connection is to be closed unread, if it is.
     private(set) var refusal: Refusal?
     /// Whether a response is being written: the loop waits for it before stopping.
-    var isWriting = false
+    private(set) var isWriting = false
     /// Whether a complete request is with the handler.
     private(set) var isHandling = false
     /// Whether a response has been written on it: a kept-alive connection, as opposed to one just opened, whose
@@ -58,13 +58,20 @@ final class ServedConnection {
 
     /// The client has a new request to send: starts its deadline.
     func awaitRequest() {
-        isHandling = false
         deadline?.schedule(after: requestTimeoutSeconds)
     }
 
-    /// A response left: the connection is kept alive from now on.
+    /// A response is being written; the loop waits for it before stopping.
+    func responseStarted() {
+        isWriting = true
+    }
+
+    /// The response left: the connection is kept alive, and the deadline for the next request starts now.
     func responseWritten() {
+        isWriting = false
+        isHandling = false
         hasAnswered = true
+        awaitRequest()
     }
 
     /// The request is complete and goes to a handler: no deadline until its response has been written.
