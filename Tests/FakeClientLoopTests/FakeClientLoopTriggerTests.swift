@@ -22,35 +22,20 @@ struct FakeClientLoopTriggerTests {
         #expect(session["expiresAt"] == .string(Fixture.expiresAt))
     }
 
-    @Test func unauthorizedTriggerAnswers401() throws {
-        let answer = Fixture.answer(contactId: "fail-unauthorized")
-        #expect(answer.response.status == 401)
-        #expect(try Fixture.firstError(answer).code == "UNAUTHENTICATED")
-    }
-
-    @Test func forbiddenTriggerAnswers403() throws {
-        let answer = Fixture.answer(contactId: "fail-forbidden")
-        #expect(answer.response.status == 403)
-        #expect(try Fixture.firstError(answer).code == "FORBIDDEN")
-    }
-
-    @Test func rateLimitedTriggerAnswers429WithRetryAfter() throws {
-        let answer = Fixture.answer(contactId: "fail-rate-limited")
-        #expect(answer.response.status == 429)
-        #expect(answer.response.headers["Retry-After"] == "7")
-        #expect(try Fixture.firstError(answer).code == "RATE_LIMITED")
-    }
-
-    @Test func serverErrorTriggerAnswers500() throws {
-        let answer = Fixture.answer(contactId: "fail-server-error")
-        #expect(answer.response.status == 500)
-        #expect(try Fixture.firstError(answer).code == "INTERNAL_SERVER_ERROR")
-    }
-
-    @Test func unavailableTriggerAnswers503() throws {
-        let answer = Fixture.answer(contactId: "fail-unavailable")
-        #expect(answer.response.status == 503)
-        #expect(try Fixture.firstError(answer).code == "SERVICE_UNAVAILABLE")
+    @Test(arguments: [
+        ("fail-unauthorized", 401, "UNAUTHENTICATED"),
+        ("fail-forbidden", 403, "FORBIDDEN"),
+        ("fail-rate-limited", 429, "RATE_LIMITED"),
+        ("fail-server-error", 500, "INTERNAL_SERVER_ERROR"),
+        ("fail-unavailable", 503, "SERVICE_UNAVAILABLE"),
+    ])
+    func statusTriggersAnswerTheirStatusAndGraphQLCode(contactId: String, status: Int, code: String) throws {
+        let answer = Fixture.answer(contactId: contactId)
+        #expect(answer.response.status == status)
+        #expect(try Fixture.firstError(answer).code == code)
+        if contactId == "fail-rate-limited" {
+            #expect(answer.response.headers["Retry-After"] == "7")
+        }
     }
 
     @Test func malformedJSONTriggerAnswersTruncatedJSON() {

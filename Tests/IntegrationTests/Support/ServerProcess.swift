@@ -37,7 +37,7 @@ final class ServerProcess: Sendable {
         let output = OutputCapture()
         let process = try launch(environment: environment, arguments: arguments, output: output)
         process.waitUntilExit()
-        Thread.sleep(forTimeInterval: 0.05)  // let the pipe readers drain
+        _ = eventually(within: 5) { output.isComplete }  // both pipes read to their end
         let captured = output.withLock { $0 }
         return (process.terminationStatus, captured.stdout, captured.stderr)
     }
@@ -58,23 +58,14 @@ final class ServerProcess: Sendable {
 
     /// Waits for the process to exit and returns its status, or nil if it is still running after `timeout`.
     func waitForExit(timeout: TimeInterval = 20) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        guard !process.isRunning else { return nil }
-        Thread.sleep(forTimeInterval: 0.05)
+        guard eventually(within: timeout, { !process.isRunning }) else { return nil }
+        _ = eventually(within: 5) { output.isComplete }
         return process.terminationStatus
     }
 
     /// Waits until a log line with `message` appears.
     func waitForLog(_ message: String, timeout: TimeInterval = 10) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if logEntries.contains(where: { $0["message"] as? String == message }) { return true }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        return false
+        eventually(within: timeout) { logEntries.contains { $0["message"] as? String == message } }
     }
 
     /// Kills the server if a test left it running.
@@ -100,12 +91,14 @@ final class ServerProcess: Sendable {
         process.standardOutput = stdout
         process.standardInput = FileHandle.nullDevice
         stderr.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
-            output.withLock { $0.stderr += chunk }
+            let data = handle.availableData
+            if data.isEmpty { output.streamEnded(); handle.readabilityHandler = nil }
+            output.withLock { $0.stderr += String(decoding: data, as: UTF8.self) }
         }
         stdout.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
-            output.withLock { $0.stdout += chunk }
+            let data = handle.availableData
+            if data.isEmpty { output.streamEnded(); handle.readabilityHandler = nil }
+            output.withLock { $0.stdout += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
         return process
@@ -161,6 +154,14 @@ enum TestSecrets {
 /// What a child process wrote, collected from pipe handlers on other threads.
 final class OutputCapture: Sendable {
     private let state = Mutex<(stderr: String, stdout: String)>(("", ""))
+    private let endedStreams = Atomic<Int>(0)
+
+    /// Whether both pipes have been read to their end: everything the process wrote is here.
+    var isComplete: Bool { endedStreams.load(ordering: .acquiring) >= 2 }
+
+    func streamEnded() {
+        endedStreams.add(1, ordering: .releasing)
+    }
 
     func withLock<Result>(_ body: (inout (stderr: String, stdout: String)) -> Result) -> Result {
         state.withLock { body(&$0) }
@@ -184,4 +185,15 @@ extension ServerProcess {
         }
         return Int(UInt16(bigEndian: address.sin_port))
     }
+}
+
+/// Waits until `condition` holds, for at most `timeout`; whether it did. For observable state (a counter, a socket
+/// table), never for time to pass.
+func eventually(within timeout: TimeInterval, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    repeat {
+        if condition() { return true }
+        Thread.sleep(forTimeInterval: 0.005)
+    } while Date() < deadline
+    return condition()
 }

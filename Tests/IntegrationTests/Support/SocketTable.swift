@@ -19,14 +19,3 @@ enum SocketTable {
         }
     }
 }
-
-/// Waits until `condition` holds, for at most `timeout`; whether it did. For observable state (a counter, a socket
-/// table), never for time to pass.
-func eventually(within timeout: TimeInterval, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    repeat {
-        if condition() { return true }
-        Thread.sleep(forTimeInterval: 0.005)
-    } while Date() < deadline
-    return condition()
-}
