@@ -20,9 +20,10 @@ final class ServerProcess: Sendable {
         ]
     }
 
-    /// Starts the server and waits for its `listening` log line.
-    init(environment: [String: String] = ServerProcess.baseEnvironment(), arguments: [String] = []) throws {
-        let started = try Self.launch(environment: environment, arguments: arguments, output: output)
+    /// Starts the server and waits for its `listening` log line. `launcher` is a command that runs the binary (its
+    /// path is appended, then `arguments`), to start it in another mount namespace, say.
+    init(environment: [String: String] = ServerProcess.baseEnvironment(), arguments: [String] = [], launcher: [String] = []) throws {
+        let started = try Self.launch(environment: environment, arguments: arguments, launcher: launcher, output: output)
         process = started
         guard let port = Self.waitForPort(output: output, process: started) else {
             started.terminate()
@@ -50,6 +51,13 @@ final class ServerProcess: Sendable {
         log.split(separator: "\n").compactMap { line in
             (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
         }
+    }
+
+    /// What each open descriptor refers to (`socket:[inode]`, `anon_inode:[eventpoll]`, a path), sorted.
+    var descriptorTargets: [String] {
+        let directory = "/proc/\(process.processIdentifier)/fd"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\($0)") }.sorted()
     }
 
     func signal(_ signal: Int32) {
@@ -80,10 +88,15 @@ final class ServerProcess: Sendable {
         stop()
     }
 
-    private static func launch(environment: [String: String], arguments: [String], output: OutputCapture) throws -> Process {
+    private static func launch(environment: [String: String], arguments: [String], launcher: [String] = [], output: OutputCapture) throws -> Process {
         let process = Process()
-        process.executableURL = binaryURL
-        process.arguments = arguments
+        if let command = launcher.first {
+            process.executableURL = URL(fileURLWithPath: command)
+            process.arguments = launcher.dropFirst() + [binaryURL.path] + arguments
+        } else {
+            process.executableURL = binaryURL
+            process.arguments = arguments
+        }
         process.environment = environment
         let stderr = Pipe()
         let stdout = Pipe()

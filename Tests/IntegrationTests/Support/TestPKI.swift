@@ -1,7 +1,8 @@
 import Foundation
 
 /// Certificates generated with the `openssl` command when the tests start: a test CA, server certificates for
-/// loopback signed by it (valid, for another host, expired), and one from a CA the server does not trust.
+/// loopback signed by it (valid, for another host, expired), one from a CA the server does not trust, and a
+/// self-signed one.
 struct TestPKI: Sendable {
     let directory: URL
     /// The CA idv-bff is told to trust (`CLIENTLOOP_CA_FILE`).
@@ -14,6 +15,8 @@ struct TestPKI: Sendable {
     let expired: KeyPair
     /// For `localhost`, signed by a CA nobody trusts.
     let untrusted: KeyPair
+    /// For `localhost`, signed by its own key.
+    let selfSigned: KeyPair
 
     struct KeyPair: Sendable {
         let certificate: String
@@ -45,6 +48,10 @@ struct TestPKI: Sendable {
         untrusted = try Self.issue("untrusted", hosts: "DNS:localhost,IP:127.0.0.1", by: "rogue-ca", in: path)
         expired = try Self.issue("expired", hosts: "DNS:localhost,IP:127.0.0.1", by: "ca", in: path,
                                  validity: ["-startdate", "20200101000000Z", "-enddate", "20200201000000Z"])
+        try Self.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                          "-keyout", path("self-signed.key"), "-out", path("self-signed.pem"), "-days", "2",
+                          "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+        selfSigned = KeyPair(certificate: path("self-signed.pem"), key: path("self-signed.key"))
     }
 
     private static func makeCA(named name: String, in path: (String) -> String) throws {
