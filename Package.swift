@@ -78,7 +78,7 @@ let package = Package(
         // libFuzzer's entry over the parsers of client input (scripts/fuzz.sh); a corpus replayer otherwise.
         .executableTarget(
             name: "IDVBFFFuzz",
-            dependencies: ["EventHTTP", "IDVBFF"],
+            dependencies: ["CEventShim", "CLibevent", "EventHTTP", "IDVBFF"],
             path: "Fuzz/IDVBFFFuzz",
             swiftSettings: upcomingFeatures
         ),

@@ -8,7 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
-flags=(--scratch-path .build-fuzz --product IDVBFFFuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING)
+# The C shim is instrumented too (coverage and AddressSanitizer), not only the Swift code.
+flags=(--scratch-path .build-fuzz --product IDVBFFFuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+  -Xcc -fsanitize=fuzzer-no-link,address)
 swift build "${flags[@]}" 2>&1 | grep -v "Cannot export local symbol" | grep -E "error|warning: [^C]" || true
 fuzzer="$(swift build "${flags[@]}" --show-bin-path)/IDVBFFFuzz"
 mkdir -p .build-fuzz/corpus .build-fuzz/findings

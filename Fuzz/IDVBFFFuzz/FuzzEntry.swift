@@ -1,4 +1,7 @@
-import EventHTTP
+import CEventShim
+import CLibevent
+// For the shim's own copy of a libevent request into Swift values.
+@testable import EventHTTP
 import IDVBFF
 
 #if canImport(Glibc)
@@ -21,7 +24,7 @@ enum FuzzTargets {
 
     static func run(selector: UInt8, input: [UInt8]) {
         let text = String(decoding: input, as: UTF8.self)
-        switch selector % 6 {
+        switch selector % 7 {
         case 0:
             // The body of POST /idv-session, as JSON with and without a media type.
             _ = try? IDVSessionRequest.parse(contentType: "application/json", body: input)
@@ -51,12 +54,21 @@ enum FuzzTargets {
             }
             _ = RequestFraming.violation(headers: headers, version: .http11)
             _ = RequestFraming.violation(headers: headers, version: HTTPVersion(major: 1, minor: 0))
-        default:
+        case 5:
             // Request ids, and a rendered error quoting client text: always valid strict JSON.
             var generator = RequestIDGenerator(seed: 1)
             let id = RequestID.resolve(text, generator: &generator)
             let body = APIError.invalidRequest(field: text, reason: "is not a known field").response(requestID: id).body
             precondition((try? StrictJSON.parse(body)) != nil, "an error body is not strict JSON")
+        default:
+            // A request head through evhttp's server-side parser, the shim's copy of it into Swift values, and the
+            // framing rules: the path every request takes before routing.
+            let request = input.withUnsafeBufferPointer { cevent_request_parse_head($0.baseAddress, $0.count) }
+            guard let request else { return }
+            defer { evhttp_request_free(request) }
+            if let parsed = HTTPRequest(libevent: request) {
+                _ = RequestFraming.violation(headers: parsed.headers, version: parsed.version)
+            }
         }
     }
 }

@@ -7,12 +7,14 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
+#include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
-// Only here, for the request version: Swift sees requests as opaque.
+// Only here, for the request version and kind: Swift sees requests as opaque.
 #include <event2/http_struct.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
@@ -189,6 +191,37 @@ const char *cevent_request_peer(struct evhttp_request *request, uint16_t *port) 
     evhttp_connection_get_peer(connection, &address, &peer_port);
     *port = peer_port;
     return address;
+}
+
+// evhttp's parsers for a message's first line and header fields: exported by libevent 2.1 but declared only in its
+// internal header. They return its `enum message_read_status`; 1 is ALL_DATA_READ.
+int evhttp_parse_firstline_(struct evhttp_request *request, struct evbuffer *buffer);
+int evhttp_parse_headers_(struct evhttp_request *request, struct evbuffer *buffer);
+
+struct evhttp_request *cevent_request_parse_head(const unsigned char *bytes, size_t length) {
+    const char *target = memchr(bytes, ' ', length);
+    if (target != NULL) {
+        size_t rest = length - (size_t)(target + 1 - (const char *)bytes);
+        if ((rest >= 5 && strncasecmp(target + 1, "http:", 5) == 0) ||
+            (rest >= 6 && strncasecmp(target + 1, "https:", 6) == 0)) {
+            return NULL;
+        }
+    }
+    struct evhttp_request *request = evhttp_request_new(NULL, NULL);
+    struct evbuffer *buffer = evbuffer_new();
+    if (request == NULL || buffer == NULL || evbuffer_add(buffer, bytes, length) != 0) {
+        if (request != NULL) evhttp_request_free(request);
+        if (buffer != NULL) evbuffer_free(buffer);
+        return NULL;
+    }
+    request->kind = EVHTTP_REQUEST;
+    int parsed = evhttp_parse_firstline_(request, buffer) == 1 && evhttp_parse_headers_(request, buffer) == 1;
+    evbuffer_free(buffer);
+    if (!parsed) {
+        evhttp_request_free(request);
+        return NULL;
+    }
+    return request;
 }
 
 void cevent_request_version(struct evhttp_request *request, int *major, int *minor) {

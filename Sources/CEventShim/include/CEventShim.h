@@ -73,6 +73,12 @@ void cevent_request_version(struct evhttp_request *request, int *major, int *min
 /// The peer address of the request's connection as text, or NULL when the client has already gone.
 const char *cevent_request_peer(struct evhttp_request *request, uint16_t *port);
 
+/// Parses a request head (request line, header fields, the empty line) with evhttp's own server-side parser, into
+/// a request that belongs to no connection: for the fuzzer, which cannot afford a socket per input. Absolute-form
+/// targets with an http(s) scheme are refused here (evhttp would look their host up in the connection's server).
+/// Returns NULL when evhttp refuses the head or it is incomplete; free the request with `evhttp_request_free`.
+struct evhttp_request *cevent_request_parse_head(const unsigned char *bytes, size_t length);
+
 #include "CEventShimTLS.h"
 
 #endif
