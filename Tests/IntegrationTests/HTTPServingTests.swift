@@ -15,6 +15,36 @@ struct HTTPServingTests {
         }
     }
 
+    @Test("a second idv-bff on a port one already serves fails to start, naming the address; the port frees with its owner",
+          arguments: [1, 2])
+    func onePortOneInstance(threads: Int) throws {
+        for fixedPort in [false, true] {
+            var environment = ServerProcess.baseEnvironment(threads: threads)
+            if fixedPort {
+                environment["HTTP_PORT"] = String(try ServerProcess.unusedPort())
+            }
+            var first: ServerProcess? = try ServerProcess(environment: environment)
+            let port = try #require(first?.port)
+            environment["HTTP_PORT"] = String(port)
+            for host in ["127.0.0.1", "0.0.0.0"] {
+                environment["HTTP_HOST"] = host
+                let second = try ServerProcess.runToExit(environment: environment)
+                #expect(second.status == 1)
+                // One line says why, naming the address.
+                let errors = second.stderr.split(separator: "\n").filter { $0.contains(#""level":"critical""#) }
+                #expect(errors.count == 1)
+                #expect(errors.first?.contains("cannot start: \(host):\(port) is already served by another idv-bff") == true)
+            }
+            #expect(try httpRequest(port: port, "GET", "/healthz").status == 200)
+            // However the owner ends, the kernel frees its claim.
+            first?.stop()
+            first = nil
+            environment["HTTP_HOST"] = "127.0.0.1"
+            let next = try ServerProcess(environment: environment)
+            #expect(next.port == port)
+        }
+    }
+
     @Test("readiness answers 200 ready while serving")
     func readinessIsReadyWhileServing() throws {
         let server = try ServerProcess()

@@ -20,6 +20,7 @@ public final class Server {
 
     private let controlBase: EventBase
     private var loops: [HTTPServerLoop] = []
+    private var portClaim: PortClaim?
     private var threads: [LoopThread] = []
     private let loopsEnded = LoopCounter()
     private var exitStatus: Int32 = 0
@@ -55,6 +56,10 @@ public final class Server {
         loopEndedEvent = try LoopEvent.user(on: controlBase) { [unowned self] in loopEnded() }
 
         var port = options.port
+        // A fixed port is claimed before any listener joins it; an ephemeral one as soon as the first bind chose it.
+        if port != 0 {
+            portClaim = try PortClaim(port: port, host: options.host)
+        }
         let admission = ConnectionAdmission(maximumConnections: options.maxConnections)
         for index in 0..<options.threads {
             let loop = try HTTPServerLoop(
@@ -62,6 +67,9 @@ public final class Server {
                 makeResponder: makeResponder)
             port = loop.port  // an ephemeral port chosen by the first bind is shared by the others
             loops.append(loop)
+            if portClaim == nil {
+                portClaim = try PortClaim(port: port, host: options.host)
+            }
         }
         self.port = port
 
