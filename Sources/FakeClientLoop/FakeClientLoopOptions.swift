@@ -1,7 +1,8 @@
 /// How the fake ClientLoop endpoint behaves (`idv-bff fake-clientloop` flags).
 public struct FakeClientLoopOptions: Sendable, Equatable {
-    /// The key callers must present as `Authorization: Bearer <key>` (`--api-key`); `nil` accepts any caller.
-    public var apiKey: String?
+    /// The keys callers may present as `Authorization: Bearer <key>` (`--api-key`, repeatable, so that a test can
+    /// rotate from one to the next); empty accepts any caller.
+    public var apiKeys: [String]
     /// How long every GraphQL answer waits before it is sent, in milliseconds (`--latency-ms`).
     public var latencyMilliseconds: Int
     /// The share of otherwise successful requests answered with a 500 instead, from 0 to 1 (`--fail-rate`).
@@ -12,12 +13,12 @@ public struct FakeClientLoopOptions: Sendable, Equatable {
 
     /// Creates options.
     /// - Parameters:
-    ///   - apiKey: The required bearer key, or `nil` for none.
+    ///   - apiKeys: The accepted bearer keys, or none to accept any caller.
     ///   - latencyMilliseconds: The delay before each GraphQL answer.
     ///   - failRate: The probability of a simulated 500 for a request that would otherwise succeed.
     ///   - jwksFile: A JWKS document to serve, or `nil`.
-    public init(apiKey: String? = nil, latencyMilliseconds: Int = 0, failRate: Double = 0, jwksFile: String? = nil) {
-        self.apiKey = apiKey
+    public init(apiKeys: [String] = [], latencyMilliseconds: Int = 0, failRate: Double = 0, jwksFile: String? = nil) {
+        self.apiKeys = apiKeys
         self.latencyMilliseconds = latencyMilliseconds
         self.failRate = failRate
         self.jwksFile = jwksFile
@@ -26,7 +27,7 @@ public struct FakeClientLoopOptions: Sendable, Equatable {
     /// What is wrong with these options, one sentence per problem naming its flag; empty when they are usable.
     public var problems: [String] {
         var problems: [String] = []
-        if let apiKey, apiKey.isEmpty {
+        if apiKeys.contains(where: \.isEmpty) {
             problems.append("--api-key must not be empty; leave it out to accept any caller")
         }
         if latencyMilliseconds < 0 {

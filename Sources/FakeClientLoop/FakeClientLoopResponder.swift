@@ -87,8 +87,11 @@ public struct FakeClientLoopResponder: Sendable {
 
     private mutating func decide(_ request: HTTPRequest) -> (FakeAnswer, mintsSession: Bool) {
         let latency = max(0, options.latencyMilliseconds)
-        if let rejection = FakeTransportChecks.rejection(of: request, apiKey: options.apiKey) {
+        if let rejection = FakeTransportChecks.rejection(of: request, apiKeys: options.apiKeys) {
             return (.respond(rejection, afterMilliseconds: latency), false)
+        }
+        if let index = FakeTransportChecks.keyIndex(of: request, apiKeys: options.apiKeys) {
+            stats.count(requestWithKey: index, of: options.apiKeys.count)
         }
         let input: FakeSessionInput
         do {

@@ -14,9 +14,19 @@ public struct FakeClientLoopStats: Sendable, Equatable {
     public var lastOrgId: String?
     /// The `X-Request-Id` of the most recent request; `nil` when it had none.
     public var lastRequestId: String?
+    /// Requests that presented each accepted key, in `--api-key` order (never the keys themselves).
+    public var requestsByKey: [Int] = []
 
     /// Empty stats.
     public init() {}
+
+    /// Counts a request that presented the key at `index` of `keyCount` accepted keys.
+    mutating func count(requestWithKey index: Int, of keyCount: Int) {
+        if requestsByKey.count < keyCount {
+            requestsByKey += Array(repeating: 0, count: keyCount - requestsByKey.count)
+        }
+        requestsByKey[index] += 1
+    }
 
     /// The stats as a JSON object with keys in alphabetical order, e.g.
     /// `{"failures":0,"handshakes":2,"lastContactId":"c-1",…,"requests":1,"successes":1}`.
@@ -32,6 +42,7 @@ public struct FakeClientLoopStats: Sendable, Equatable {
             "lastContactId": lastContactId.map(FakeJSON.string) ?? .null,
             "lastOrgId": lastOrgId.map(FakeJSON.string) ?? .null,
             "lastRequestId": lastRequestId.map(FakeJSON.string) ?? .null,
+            "requestsByKey": .array(requestsByKey.map { .number(Double($0)) }),
         ]
         for (name, count) in extra where fields[name] == nil {
             fields[name] = .number(Double(count))

@@ -3,12 +3,12 @@ import EventHTTP
 /// media types, and the headers idv-bff promises to send (so integration tests prove it sends them).
 enum FakeTransportChecks {
     /// The rejection for `request`, or `nil` when it may go on to the GraphQL layer.
-    static func rejection(of request: HTTPRequest, apiKey: String?) -> HTTPResponse? {
+    static func rejection(of request: HTTPRequest, apiKeys: [String]) -> HTTPResponse? {
         guard request.method == .post else {
             let error = FakeGraphQLError(message: "GraphQL requests must use POST, not \(request.method.rawValue).")
             return error.response(status: 405, headers: ["Allow": "POST"])
         }
-        if let apiKey, request.headers["Authorization"] != "Bearer \(apiKey)" {
+        if !apiKeys.isEmpty, keyIndex(of: request, apiKeys: apiKeys) == nil {
             return FakeGraphQLError.unauthorized.response(status: 401, headers: ["WWW-Authenticate": "Bearer"])
         }
         guard let contentType = request.headers["Content-Type"], mediaType(contentType) == "application/json" else {
@@ -25,6 +25,11 @@ enum FakeTransportChecks {
             return FakeGraphQLError(message: "X-Request-Id is required.").response(status: 400)
         }
         return nil
+    }
+
+    /// Which of `apiKeys` the request's bearer credentials are, if any.
+    static func keyIndex(of request: HTTPRequest, apiKeys: [String]) -> Int? {
+        apiKeys.firstIndex { request.headers["Authorization"] == "Bearer \($0)" }
     }
 
     /// `application/json; charset=utf-8` → `application/json`.

@@ -15,7 +15,7 @@ struct IDVBFFCommand: ParsableCommand {
         commandName: "idv-bff",
         abstract: "Mints ClientLoop identity-verification sessions for the browser, keeping the API key on the server.",
         version: IDVBFFVersion.current,
-        subcommands: [ServeCommand.self, FakeClientLoopCommand.self],
+        subcommands: [ServeCommand.self, FakeClientLoopCommand.self, HealthcheckCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }
@@ -103,7 +103,7 @@ struct ServeCommand: ParsableCommand {
         let fake = try FakeClientLoopService(
             options: .init(
                 host: placeholder.host, port: 0, tls: nil,
-                behaviour: FakeClientLoopOptions(apiKey: ClientLoopSettings.demoAPIKey.value),
+                behaviour: FakeClientLoopOptions(apiKeys: [ClientLoopSettings.demoAPIKey.value]),
                 handlesSignals: false
             ),
             logger: logger.withLabel("fake-clientloop")
@@ -137,8 +137,8 @@ struct FakeClientLoopCommand: ParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
     var tlsKey: String?
 
-    @Option(name: .customLong("api-key"), help: "Demand `Authorization: Bearer <key>`.")
-    var apiKey: String?
+    @Option(name: .customLong("api-key"), help: "Demand `Authorization: Bearer <key>`; repeat to accept several (a key rotation).")
+    var apiKeys: [String] = []
 
     @Option(name: .customLong("latency-ms"), help: "Delay every GraphQL answer by this many milliseconds.")
     var latencyMilliseconds = 0
@@ -157,7 +157,7 @@ struct FakeClientLoopCommand: ParsableCommand {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
-        let behaviour = FakeClientLoopOptions(apiKey: apiKey, latencyMilliseconds: latencyMilliseconds, failRate: failRate)
+        let behaviour = FakeClientLoopOptions(apiKeys: apiKeys, latencyMilliseconds: latencyMilliseconds, failRate: failRate)
         if let problem = behaviour.problems.first {
             throw ValidationError(problem)
         }
@@ -169,7 +169,7 @@ struct FakeClientLoopCommand: ParsableCommand {
         try serve(logger: logger) {
             let tls = try tlsCertificate.map { try TLSServerContext(certificateFile: $0, keyFile: tlsKey ?? "") }
             let behaviour = FakeClientLoopOptions(
-                apiKey: apiKey, latencyMilliseconds: latencyMilliseconds, failRate: failRate, jwksFile: jwksFile)
+                apiKeys: apiKeys, latencyMilliseconds: latencyMilliseconds, failRate: failRate, jwksFile: jwksFile)
             let fake = try FakeClientLoopService(
                 options: .init(host: host, port: port, tls: tls, behaviour: behaviour, handlesSignals: true),
                 logger: logger

@@ -8,7 +8,7 @@ struct FakeClientLoopRequestCheckTests {
     typealias Fixture = FakeClientLoopFixture
 
     private func answer(_ request: HTTPRequest, apiKey: String? = "test-key") -> FakeAnswer {
-        var responder = Fixture.responder(options: .init(apiKey: apiKey))
+        var responder = Fixture.responder(options: .init(apiKeys: apiKey.map { [$0] } ?? []))
         return responder.answer(request)
     }
 

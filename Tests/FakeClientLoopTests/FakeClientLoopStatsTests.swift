@@ -34,12 +34,12 @@ struct FakeClientLoopStatsTests {
         var responder = Fixture.responder()
         _ = responder.answer(Fixture.request(body: Fixture.body(orgId: "org-1", contactId: "c-1")))
         let text = String(decoding: responder.statsJSON(extra: ["handshakes": 3]), as: UTF8.self)
-        #expect(text == #"{"failures":0,"handshakes":3,"jwksRequests":0,"lastContactId":"c-1","lastOrgId":"org-1","lastRequestId":"req-1","requests":1,"successes":1}"#)
+        #expect(text == #"{"failures":0,"handshakes":3,"jwksRequests":0,"lastContactId":"c-1","lastOrgId":"org-1","lastRequestId":"req-1","requests":1,"requestsByKey":[],"successes":1}"#)
     }
 
     @Test func rendersEmptyStatsWithNulls() {
         let text = String(decoding: FakeClientLoopStats().json(), as: UTF8.self)
-        #expect(text == #"{"failures":0,"jwksRequests":0,"lastContactId":null,"lastOrgId":null,"lastRequestId":null,"requests":0,"successes":0}"#)
+        #expect(text == #"{"failures":0,"jwksRequests":0,"lastContactId":null,"lastOrgId":null,"lastRequestId":null,"requests":0,"requestsByKey":[],"successes":0}"#)
     }
 
     @Test func extraCountersCannotOverrideStats() {
@@ -48,7 +48,7 @@ struct FakeClientLoopStatsTests {
     }
 
     @Test func statsEndpointBypassesChecksAndIsNotCounted() {
-        var responder = Fixture.responder(options: .init(apiKey: "test-key", latencyMilliseconds: 500))
+        var responder = Fixture.responder(options: .init(apiKeys: ["test-key"], latencyMilliseconds: 500))
         _ = responder.answer(Fixture.request(body: Fixture.body(orgId: "org-1")))
         let answer = responder.answer(HTTPRequest(method: .get, path: "/__stats"), extraStats: ["handshakes": 1])
         #expect(answer.response.status == 200)
@@ -67,11 +67,11 @@ struct FakeClientLoopStatsTests {
 
     @Test func defaultOptionsHaveNoProblems() {
         #expect(FakeClientLoopOptions().problems.isEmpty)
-        #expect(FakeClientLoopOptions(apiKey: "k", latencyMilliseconds: 10, failRate: 1).problems.isEmpty)
+        #expect(FakeClientLoopOptions(apiKeys: ["k"], latencyMilliseconds: 10, failRate: 1).problems.isEmpty)
     }
 
     @Test func outOfRangeOptionsNameTheirFlags() {
-        let problems = FakeClientLoopOptions(apiKey: "", latencyMilliseconds: -1, failRate: 1.5).problems
+        let problems = FakeClientLoopOptions(apiKeys: [""], latencyMilliseconds: -1, failRate: 1.5).problems
         #expect(problems.count == 3)
         #expect(problems.contains { $0.hasPrefix("--api-key") })
         #expect(problems.contains { $0.hasPrefix("--latency-ms") })

@@ -91,7 +91,7 @@ struct FakeClientLoopTriggerTests {
     }
 
     @Test func triggersApplyOnlyAfterValidation() {
-        var responder = Fixture.responder(options: .init(apiKey: "other-key"))
+        var responder = Fixture.responder(options: .init(apiKeys: ["other-key"]))
         let answer = responder.answer(Fixture.request(body: Fixture.body(orgId: "o", contactId: "fail-reset")))
         #expect(answer.response.status == 401)
     }

@@ -26,6 +26,8 @@ public final class Server {
     private var exitStatus: Int32 = 0
 
     private var signalEvents: [LoopEvent] = []
+    private var controlSignals: [Int32] = []
+    private var controlTimers: [LoopEvent] = []
     private var delayTimer: LoopEvent!
     private var loopEndedEvent: LoopEvent!
 
@@ -42,6 +44,24 @@ public final class Server {
         controlBase = try EventBase()
     }
 
+    /// Runs `action` on the control thread each time `signal` arrives (SIGHUP for a reload, say); call before
+    /// ``start()``. The loops never see the signal.
+    public func onSignal(_ signal: Int32, _ action: @escaping () -> Void) throws(EventLoopError) {
+        signalEvents.append(try LoopEvent.signal(signal, on: controlBase, action: action))
+        controlSignals.append(signal)
+    }
+
+    /// Runs `action` on the control thread every `seconds` while the server runs; call before ``start()``.
+    public func every(seconds: Double, _ action: @escaping () -> Void) throws(EventLoopError) {
+        let index = controlTimers.count
+        let timer = try LoopEvent.user(on: controlBase) { [unowned self] in
+            action()
+            controlTimers[index].schedule(after: seconds)
+        }
+        controlTimers.append(timer)
+        timer.schedule(after: seconds)
+    }
+
     /// Binds every loop's listener and starts the loop threads.
     public func start() throws {
         // Signals are watched before any loop runs, so an early SIGTERM is still graceful.
@@ -51,7 +71,7 @@ public final class Server {
         }
         // A parent may have started the process with these blocked (a thread pool's mask is inherited through
         // fork and exec): unblocked here, before the loop threads inherit this thread's mask.
-        Self.unblock(stopSignals)
+        Self.unblock(stopSignals + controlSignals)
         delayTimer = try LoopEvent.user(on: controlBase) { [unowned self] in closeListeners() }
         loopEndedEvent = try LoopEvent.user(on: controlBase) { [unowned self] in loopEnded() }
 

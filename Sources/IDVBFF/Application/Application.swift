@@ -28,6 +28,7 @@ public final class Application {
         let clientAddresses = ClientAddressResolver(trustedProxies: security.trustedProxies)
         let forwardedForWarnings = WarningThrottle(interval: .seconds(300))
         let inFlight = ConcurrencyLimit(maximum: security.maxInFlight)
+        let apiKey = APIKeyHolder(settings.apiKey)
         for warning in security.contactPolicy.startupWarnings + cors.startupWarnings(contactPolicyIsBody: security.contactPolicy == .body) {
             logger.warning("\(warning)")
         }
@@ -42,7 +43,7 @@ public final class Application {
             //   4. in-flight cap at most clientloop.max_in_flight calls across all loops, else 503 at once
             //   5. the ClientLoop client over this loop's pool of verified HTTPS connections
             let pool = try UpstreamPool(options: poolOptions, loop: loop, tls: tls, logger: logger)
-            let client = ConcurrencyLimitedClient(wrapping: ClientLoopGraphClient(settings: settings, transport: pool), limit: inFlight)
+            let client = ConcurrencyLimitedClient(wrapping: ClientLoopGraphClient(settings: settings, apiKey: apiKey, transport: pool), limit: inFlight)
             let session = IDVSessionHandler(client: client, environment: settings.environment, contactPolicy: contactPolicy)
             // Without a rate limit the client's address decides nothing, so it is not worked out.
             let limited: any RouteHandler = security.rateLimit.isEnabled
@@ -62,6 +63,7 @@ public final class Application {
             }
             return router
         }
+        try Self.watchAPIKeyFile(settings.apiKeyFile, holder: apiKey, server: server, logger: logger)
     }
 
     /// The contact policy the configuration asks for; for `jwt`, with its JWKS loaded and checked: read from
@@ -113,6 +115,24 @@ public final class Application {
     public static func makeTLSContext(for configuration: AppConfiguration) throws(UpstreamSetupError) -> TLSClientContext? {
         let urls = [configuration.clientLoop.graphURL] + (configuration.security.jwt?.keySource.remote.map { [$0.url] } ?? [])
         return urls.contains(where: \.usesTLS) ? try TLSClientContext(extraCAFile: configuration.clientLoop.caFile) : nil
+    }
+
+    /// How often `clientloop.api_key_file` is read for a new key. Kubernetes itself takes up to a minute or so to
+    /// update a mounted Secret; a file this small costs nothing to read.
+    static let apiKeyPollSeconds = 2.0
+
+    /// SIGHUP reloads the key file, and the file is polled for a change; without a key file, SIGHUP says there
+    /// is nothing to reload (and never stops the process, SIGHUP's default).
+    private static func watchAPIKeyFile(_ path: String?, holder: APIKeyHolder, server: Server, logger: Logger) throws {
+        guard let path else {
+            try server.onSignal(SIGHUP) {
+                logger.info("SIGHUP: nothing to reload; the API key is not read from clientloop.api_key_file (CLIENTLOOP_API_KEY_FILE)")
+            }
+            return
+        }
+        let reloader = APIKeyFileReloader(path: path, holder: holder, logger: logger)
+        try server.onSignal(SIGHUP) { reloader.reload(trigger: "SIGHUP") }
+        try server.every(seconds: apiKeyPollSeconds) { reloader.poll() }
     }
 
     /// Binds the listeners and starts the event loops.

@@ -2,23 +2,39 @@ public import EventHTTP
 
 /// The real `ClientLoopClient`: sends `contactCreateIdvSession` to the configured graph URL through one event
 /// loop's upstream pool, with the API key as bearer credentials.
+///
+/// One per loop, used on its thread only. The fixed headers are rebuilt when the shared key is replaced.
 public final class ClientLoopGraphClient: ClientLoopClient {
     private let transport: any UpstreamTransport
     private let orgId: String
-    private let fixedHeaders: HTTPHeaders
+    private let apiKey: APIKeyHolder
+    private var keyGeneration: Int
+    private var fixedHeaders: HTTPHeaders
 
-    public init(settings: ClientLoopSettings, transport: any UpstreamTransport) {
+    public init(settings: ClientLoopSettings, apiKey: APIKeyHolder, transport: any UpstreamTransport) {
         self.transport = transport
+        self.apiKey = apiKey
         orgId = settings.orgId
-        fixedHeaders = [
+        keyGeneration = apiKey.generation
+        fixedHeaders = Self.fixedHeaders(key: apiKey.current)
+    }
+
+    private static func fixedHeaders(key: Secret) -> HTTPHeaders {
+        [
             "Content-Type": "application/json",
             "Accept": "application/json",
-            "Authorization": "Bearer \(settings.apiKey.value)",
+            "Authorization": "Bearer \(key.value)",
             "User-Agent": "idv-bff/\(IDVBFFVersion.current)",
         ]
     }
 
     public func createIdvSession(contactId: String?, requestID: String, completion: @escaping (Result<IDVSession, UpstreamFailure>) -> Void) {
+        let generation = apiKey.generation
+        if generation != keyGeneration {
+            // Read after the generation: the key is at least as new as the number says.
+            fixedHeaders = Self.fixedHeaders(key: apiKey.current)
+            keyGeneration = generation
+        }
         var headers = fixedHeaders
         headers.add(name: RequestID.headerName, value: requestID)
         let request = UpstreamRequest(headers: headers, body: ContactCreateIdvSession.requestBody(orgId: orgId, contactId: contactId))

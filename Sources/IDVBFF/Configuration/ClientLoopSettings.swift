@@ -148,19 +148,24 @@ extension ClientLoopSettings {
         case (let key?, nil):
             return Self.bearerCredentials(key, from: .clientLoopAPIKey, problems: &problems)
         case (nil, let path?):
-            switch LocalFile.readText(at: path, limit: apiKeyFileSizeLimit) {
-            case .failure(let failure):
-                problems.append(ConfigurationProblem(.clientLoopAPIKeyFile, failure.message(for: path)))
+            return apiKey(fromFile: path, problems: &problems)
+        }
+    }
+
+    /// The key read from `clientloop.api_key_file`, at start-up and on every reload; problems never quote it.
+    static func apiKey(fromFile path: String, problems: inout [ConfigurationProblem]) -> Secret? {
+        switch LocalFile.readText(at: path, limit: apiKeyFileSizeLimit) {
+        case .failure(let failure):
+            problems.append(ConfigurationProblem(.clientLoopAPIKeyFile, failure.message(for: path)))
+            return nil
+        case .success(let contents):
+            // Secret files usually end with a newline; the key is what lies between the whitespace.
+            let key = contents.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !key.isEmpty else {
+                problems.append(ConfigurationProblem(.clientLoopAPIKeyFile, "\"\(path)\" is empty"))
                 return nil
-            case .success(let contents):
-                // Secret files usually end with a newline; the key is what lies between the whitespace.
-                let key = contents.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !key.isEmpty else {
-                    problems.append(ConfigurationProblem(.clientLoopAPIKeyFile, "\"\(path)\" is empty"))
-                    return nil
-                }
-                return Self.bearerCredentials(key, from: .clientLoopAPIKeyFile, problems: &problems)
             }
+            return bearerCredentials(key, from: .clientLoopAPIKeyFile, problems: &problems)
         }
     }
 
