@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Soak: drives mixed traffic (mints, validation errors, ClientLoop errors, rate-limited clients) through the release
 # build against the fake ClientLoop over TLS, in three equal phases, and reports the server's resident memory and
-# open descriptors after each. Fails when the three readings differ by more than 10 %.
+# open descriptors after each, then stops it with SIGTERM. Fails when the three readings differ by more than 10 %,
+# or when the server does not exit 0 or reports a sanitizer finding.
 # Usage: scripts/soak.sh [seconds per phase, default 15] [connections, default 32]
 # IDV_BFF_BINARY=path soaks that build. Traffic stays on 127.0.0.1; every phase is bounded by its duration.
+# IDV_BFF_SANITIZED=1 (scripts/sanitize.sh) skips the memory check: AddressSanitizer's quarantine keeps freed memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 phase_seconds="${1:-15}"
@@ -16,7 +18,7 @@ source scripts/loopback-fixture.sh
 # the limit, one noisy one is over it nearly all the time.
 CLIENTLOOP_API_KEY=soak-key CLIENTLOOP_ORG_ID=soak-org CLIENTLOOP_GRAPH_URL="https://localhost:$fake_port/" \
   CLIENTLOOP_CA_FILE="$work/cert.pem" HTTP_HOST=127.0.0.1 HTTP_PORT=0 LOG_LEVEL=info CONTACT_POLICY=body \
-  PROXY_TRUSTED_CIDRS=127.0.0.1/32 RATE_LIMIT_PER_MINUTE=6000 RATE_LIMIT_BURST=100 CLIENTLOOP_MAX_IN_FLIGHT=100000 \
+  SHUTDOWN_DELAY_SECONDS=0 PROXY_TRUSTED_CIDRS=127.0.0.1/32 RATE_LIMIT_PER_MINUTE=6000 RATE_LIMIT_BURST=100 CLIENTLOOP_MAX_IN_FLIGHT=100000 \
   "$binary" 2>"$work/server.log" &
 server_pid=$!
 port="$(wait_for_port "$work/server.log")"
@@ -56,6 +58,19 @@ for phase in 1 2 3; do
 done
 echo "total: $total requests"
 curl -sk "https://127.0.0.1:$fake_port/__stats"; echo
+
+# A clean stop: exit status 0, and (under the sanitizers) no report, which LeakSanitizer writes at exit.
+kill -TERM "$server_pid"
+status=0; wait "$server_pid" || status=$?
+if grep -q "Sanitizer" "$work/server.log"; then
+  grep -v '^{' "$work/server.log" >&2
+  echo "sanitizer findings (above)" >&2
+  exit 1
+fi
+[ "$status" -eq 0 ] || { echo "the server exited $status after SIGTERM" >&2; exit 1; }
+echo "stopped with SIGTERM: exit 0${IDV_BFF_SANITIZED:+, no AddressSanitizer or LeakSanitizer report}"
+[ -n "${IDV_BFF_SANITIZED:-}" ] && exit 0
+
 # Start (after the first phase has warmed the pools and tables), middle and end must agree within 10 %.
 lowest="$(printf '%s\n' "${readings[@]}" | sort -n | head -1)"; highest="$(printf '%s\n' "${readings[@]}" | sort -n | tail -1)"
 if [ $((highest * 100)) -gt $((lowest * 110)) ]; then
