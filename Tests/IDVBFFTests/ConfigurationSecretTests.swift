@@ -75,6 +75,8 @@ extension ConfigurationTests {
             proxy.trusted_cidrs          = (not set)
             contact.policy               = none
             log.level                    = info
+            metrics.enabled              = true
+            metrics.port                 = (not set: /metrics on the main listener)
             shutdown.delay_seconds       = 0
             shutdown.grace_seconds       = 10
             """)

@@ -20,6 +20,9 @@ public final class UpstreamPool: UpstreamTransport {
     private var closedConnections: [UpstreamConnection] = []
     private var reaper: LoopEvent!
 
+    /// Called on the loop's thread for each connection the pool opens (how well connections are reused shows here).
+    public var onConnectionOpened: (() -> Void)?
+
     public init(options: UpstreamPoolOptions, loop: EventLoopContext, tls: TLSClientContext?, logger: Logger) throws(EventLoopError) {
         self.options = options
         self.loop = loop
@@ -68,6 +71,7 @@ public final class UpstreamPool: UpstreamTransport {
             let connection = try UpstreamConnection(base: loop.base, resolver: resolver, tls: tls, options: options)
             connection.onClose = { [unowned self, unowned connection] in retire(connection) }
             connections.append(connection)
+            onConnectionOpened?()
             return connection
         } catch {
             logger.error("cannot create an upstream connection")

@@ -1,6 +1,8 @@
+import CoreMetrics
 import Foundation
 public import Logging
 public import EventHTTP
+import Prometheus
 
 /// Wires a validated configuration into a running server: routes, per-loop ClientLoop clients, lifecycle.
 public final class Application {
@@ -9,6 +11,8 @@ public final class Application {
     private let lifecycle = Lifecycle()
     private let logger: Logger
     private let server: Server
+    /// `GET /metrics` on `metrics.port`, when one is set.
+    private let metricsServer: Server?
 
     /// Builds the server and its routes; nothing is bound yet.
     /// - Parameters:
@@ -29,6 +33,9 @@ public final class Application {
         let forwardedForWarnings = WarningThrottle(interval: .seconds(300))
         let inFlight = ConcurrencyLimit(maximum: security.maxInFlight)
         let apiKey = APIKeyHolder(settings.apiKey)
+        let metricsEndpoint = configuration.metrics.enabled ? MetricsEndpoint(registry: PrometheusCollectorRegistry()) : nil
+        let metrics = metricsEndpoint.map { ServiceMetrics(factory: MetricsEndpoint.makeFactory(registry: $0.registry)) } ?? .disabled
+        let metricsOnMainListener = configuration.metrics.port == nil ? metricsEndpoint : nil
         for warning in security.contactPolicy.startupWarnings + cors.startupWarnings(contactPolicyIsBody: security.contactPolicy == .body) {
             logger.warning("\(warning)")
         }
@@ -36,6 +43,10 @@ public final class Application {
         server = try Server(options: HTTPServerOptions(configuration), lifecycle: lifecycle, logger: logger) { loop in
             var router = Router()
             HealthRoutes.register(on: &router, lifecycle: lifecycle)
+            if let metricsOnMainListener {
+                router.add(.get, MetricsEndpoint.path, ImmediateHandler { _, _ in metricsOnMainListener.response() })
+            }
+            let loopMetrics = metrics.forLoop()
             // POST /idv-session, outermost first, each step refusing before the next runs:
             //   1. CORS          an origin that is not allowed gets 403 (IDVSessionRoutes wraps the route in it)
             //   2. rate limit    a client over its bucket gets 429
@@ -43,13 +54,16 @@ public final class Application {
             //   4. in-flight cap at most clientloop.max_in_flight calls across all loops, else 503 at once
             //   5. the ClientLoop client over this loop's pool of verified HTTPS connections
             let pool = try UpstreamPool(options: poolOptions, loop: loop, tls: tls, logger: logger)
-            let client = ConcurrencyLimitedClient(wrapping: ClientLoopGraphClient(settings: settings, apiKey: apiKey, transport: pool), limit: inFlight)
-            let session = IDVSessionHandler(client: client, environment: settings.environment, contactPolicy: contactPolicy)
+            pool.onConnectionOpened = { metrics.upstreamConnectionsOpened.increment() }
+            let graphClient = ClientLoopGraphClient(settings: settings, apiKey: apiKey, transport: pool, metrics: metrics)
+            let client = ConcurrencyLimitedClient(wrapping: graphClient, limit: inFlight)
+            let session = IDVSessionHandler(client: client, environment: settings.environment, contactPolicy: contactPolicy, metrics: loopMetrics)
             // Without a rate limit the client's address decides nothing, so it is not worked out.
             let limited: any RouteHandler = security.rateLimit.isEnabled
-                ? RateLimitedHandler(limiter: limiter, resolver: clientAddresses, wrapped: session, forwardedForWarnings: forwardedForWarnings)
+                ? RateLimitedHandler(limiter: limiter, resolver: clientAddresses, wrapped: session,
+                                     forwardedForWarnings: forwardedForWarnings, metrics: metrics)
                 : session
-            IDVSessionRoutes.register(on: &router, handler: limited, cors: cors)
+            IDVSessionRoutes.register(on: &router, handler: limited, cors: cors, metrics: metrics)
             // One loop keeps the shared key store current for all of them.
             if loop.index == 0, let remoteJWKS, case .jwt(let verifier) = contactPolicy {
                 let jwksPool = try UpstreamPool(
@@ -61,7 +75,10 @@ public final class Application {
                 refresher.start()
                 loop.attach(refresher)
             }
-            return router
+            return metricsEndpoint == nil ? router : MetricsResponder(router: router, metrics: loopMetrics)
+        }
+        metricsServer = try configuration.metrics.port.flatMap { port in
+            try metricsEndpoint.map { try Self.makeMetricsServer($0, host: configuration.http.host, port: port, logger: logger) }
         }
         try Self.watchAPIKeyFile(settings.apiKeyFile, holder: apiKey, server: server, logger: logger)
     }
@@ -143,6 +160,20 @@ public final class Application {
             "graph_url": .string(configuration.clientLoop.graphURL.description),
         ])
         try server.start()
+        try metricsServer?.start()
+    }
+
+    /// A one-loop server answering only `GET /metrics`, on a port of its own: it never drains (scrapes go on until
+    /// the process ends) and owns its port like the main server.
+    private static func makeMetricsServer(_ endpoint: MetricsEndpoint, host: String, port: Int, logger: Logger) throws -> Server {
+        let options = HTTPServerOptions(host: host, port: port, threads: 1, maxBodyBytes: 0, handlesSignals: false)
+        var metricsLogger = Logger(label: "metrics")
+        metricsLogger.logLevel = logger.logLevel
+        return try Server(options: options, lifecycle: Lifecycle(), logger: metricsLogger) { _ in
+            var router = Router()
+            router.add(.get, MetricsEndpoint.path, ImmediateHandler { _, _ in endpoint.response() })
+            return router
+        }
     }
 
     /// Serves until a stop signal has been handled; returns the process exit status.

@@ -1,3 +1,4 @@
+import CoreMetrics
 public import EventHTTP
 import Logging
 
@@ -9,14 +10,17 @@ import Logging
 public struct CORSHandler: RouteHandler {
     private let policy: CORSPolicy
     private let wrapped: any RouteHandler
+    private let metrics: ServiceMetrics
 
     /// Creates the decorator.
     /// - Parameters:
     ///   - policy: The rules to apply.
     ///   - wrapped: The route, called only for requests the policy lets through.
-    public init(policy: CORSPolicy, wrapped: any RouteHandler) {
+    ///   - metrics: Counts refused origins (`idv_cors_refused_total`).
+    public init(policy: CORSPolicy, wrapped: any RouteHandler, metrics: ServiceMetrics = .disabled) {
         self.policy = policy
         self.wrapped = wrapped
+        self.metrics = metrics
     }
 
     public func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping ResponseCallback) {
@@ -32,6 +36,7 @@ public struct CORSHandler: RouteHandler {
         case .refused(let refusal):
             // The browser learns only the code; the reason helps whoever configures the allowed origins.
             context.logger.info("cross-origin request refused", metadata: ["cors_refusal": .string(refusal.description)])
+            metrics.corsRefused.increment()
             respond(APIError.originNotAllowed.response(requestID: context.requestID))
         }
     }

@@ -1,3 +1,4 @@
+import CoreMetrics
 public import EventHTTP
 
 /// The real `ClientLoopClient`: sends `contactCreateIdvSession` to the configured graph URL through one event
@@ -10,9 +11,12 @@ public final class ClientLoopGraphClient: ClientLoopClient {
     private let apiKey: APIKeyHolder
     private var keyGeneration: Int
     private var fixedHeaders: HTTPHeaders
+    private let metrics: ServiceMetrics
+    private let clock = MonotonicClock.continuous
 
-    public init(settings: ClientLoopSettings, apiKey: APIKeyHolder, transport: any UpstreamTransport) {
+    public init(settings: ClientLoopSettings, apiKey: APIKeyHolder, transport: any UpstreamTransport, metrics: ServiceMetrics = .disabled) {
         self.transport = transport
+        self.metrics = metrics
         self.apiKey = apiKey
         orgId = settings.orgId
         keyGeneration = apiKey.generation
@@ -38,7 +42,11 @@ public final class ClientLoopGraphClient: ClientLoopClient {
         var headers = fixedHeaders
         headers.add(name: RequestID.headerName, value: requestID)
         let request = UpstreamRequest(headers: headers, body: ContactCreateIdvSession.requestBody(orgId: orgId, contactId: contactId))
+        let started = clock.now()
+        let clock = clock
+        let upstreamDuration = metrics.upstreamDuration
         transport.send(request) { result in
+            upstreamDuration.recordNanoseconds((clock.now() - started).wholeNanoseconds)
             completion(result.mapError(UpstreamFailure.init).flatMap { response in
                 ContactCreateIdvSession.decodeResponse(status: response.status, headers: response.headers, body: response.body)
             })

@@ -33,10 +33,11 @@ extension AppConfiguration {
         let log = LogSettings(validating: raw, problems: &problems)
         let shutdown = ShutdownSettings(validating: raw, problems: &problems)
         let security = SecuritySettings(validating: raw, demo: overrides.demo, problems: &problems)
-        guard problems.isEmpty, let http, let clientLoop, let log, let shutdown, let security else {
+        let metrics = MetricsSettings(validating: raw, httpPort: http?.port, problems: &problems)
+        guard problems.isEmpty, let http, let clientLoop, let log, let shutdown, let security, let metrics else {
             throw ConfigurationError(problems: problems)
         }
-        return AppConfiguration(http: http, clientLoop: clientLoop, log: log, shutdown: shutdown, security: security)
+        return AppConfiguration(http: http, clientLoop: clientLoop, log: log, shutdown: shutdown, security: security, metrics: metrics)
     }
 
     /// Loads and validates the configuration from this process's environment and processor count.

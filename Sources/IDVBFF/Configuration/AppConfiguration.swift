@@ -22,6 +22,9 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
     /// `jwt.*`, `clientloop.max_in_flight`).
     public var security: SecuritySettings
 
+    /// Whether and where Prometheus metrics are served.
+    public var metrics: MetricsSettings
+
     /// Creates a configuration from settings already validated, as tests of other components do.
     /// - Parameters:
     ///   - http: How the HTTP server listens.
@@ -33,13 +36,15 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
         clientLoop: ClientLoopSettings,
         log: LogSettings = LogSettings(),
         shutdown: ShutdownSettings = ShutdownSettings(),
-        security: SecuritySettings = SecuritySettings()
+        security: SecuritySettings = SecuritySettings(),
+        metrics: MetricsSettings = MetricsSettings()
     ) {
         self.http = http
         self.clientLoop = clientLoop
         self.log = log
         self.shutdown = shutdown
         self.security = security
+        self.metrics = metrics
     }
 
     private var jwtLines: [(SettingKey, String)] {
@@ -91,6 +96,8 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
             (.contactPolicy, security.contactPolicy.rawValue),
         ] + jwtLines + [
             (.logLevel, log.level.rawValue),
+            (.metricsEnabled, String(metrics.enabled)),
+            (.metricsPort, metrics.port.map(String.init) ?? "(not set: /metrics on the main listener)"),
             (.shutdownDelaySeconds, ShutdownSettings.describe(seconds: shutdown.delaySeconds)),
             (.shutdownGraceSeconds, ShutdownSettings.describe(seconds: shutdown.graceSeconds)),
         ]

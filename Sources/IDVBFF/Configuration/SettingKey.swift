@@ -35,6 +35,8 @@ enum SettingKey: String, CaseIterable, Sendable {
     case jwtContactClaim = "jwt.contact_claim"
     case jwtAllowNewContacts = "jwt.allow_new_contacts"
     case logLevel = "log.level"
+    case metricsEnabled = "metrics.enabled"
+    case metricsPort = "metrics.port"
     case shutdownDelaySeconds = "shutdown.delay_seconds"
     case shutdownGraceSeconds = "shutdown.grace_seconds"
 

@@ -48,6 +48,11 @@ public struct Router: HTTPResponder {
         return .failure(.methodNotAllowed(allowed: route.allowedMethods))
     }
 
+    /// The registered path a request's path matches, or `unmatched`: a bounded label for metrics, never the raw path.
+    public func routeTemplate(for path: String) -> String {
+        routes[path] == nil ? "unmatched" : path
+    }
+
     public func respond(to request: HTTPRequest, context: RequestContext, respond: @escaping ResponseCallback) {
         let hardenedRespond: ResponseCallback = { respond($0.hardened()) }
         switch resolve(request.method, path: request.path) {

@@ -48,21 +48,25 @@ public struct ContactRejection: Error, Sendable, Equatable {
     public var apiError: APIError
     /// The precise reason, for the log only; never contains a token or a contact id.
     public var logReason: String
+    /// Why a bearer token was refused, as a metric label (`expired`, ...); `forbidden_contact` when the token was
+    /// valid but does not allow this contact; `nil` when no token was involved.
+    public var tokenFailureReason: String?
 
     /// Creates a rejection.
-    public init(apiError: APIError, logReason: String) {
+    public init(apiError: APIError, logReason: String, tokenFailureReason: String? = nil) {
         self.apiError = apiError
         self.logReason = logReason
+        self.tokenFailureReason = tokenFailureReason
     }
 
     /// The bearer token is missing or failed a check: 401.
     public static func unauthorized(_ failure: JWTVerificationFailure) -> ContactRejection {
-        ContactRejection(apiError: .unauthorized, logReason: failure.description)
+        ContactRejection(apiError: .unauthorized, logReason: failure.description, tokenFailureReason: failure.metricReason)
     }
 
-    /// The request names a contact it is not allowed to: 403.
+    /// A valid token that does not allow the contact the request names: 403.
     public static func forbidden(_ reason: String) -> ContactRejection {
-        ContactRejection(apiError: .contactForbidden, logReason: reason)
+        ContactRejection(apiError: .contactForbidden, logReason: reason, tokenFailureReason: "forbidden_contact")
     }
 }
 

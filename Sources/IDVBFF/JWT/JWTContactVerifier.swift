@@ -172,6 +172,31 @@ public enum JWTVerificationFailure: Error, Sendable, Equatable, CustomStringConv
     case wrongAudience([String])
 
     /// One sentence for the log.
+    /// The failure's kind as a bounded metric label: no token, key id or claim value in it.
+    public var metricReason: String {
+        switch self {
+        case .missingAuthorization: "missing_authorization"
+        case .notBearerScheme: "not_bearer"
+        case .malformedAuthorization: "malformed_authorization"
+        case .tokenTooLong: "token_too_long"
+        case .malformedToken: "malformed_token"
+        case .unsignedToken: "unsigned_token"
+        case .symmetricAlgorithm: "symmetric_algorithm"
+        case .algorithmNotAllowed: "algorithm_not_allowed"
+        case .criticalHeaderExtensions: "critical_header"
+        case .missingKeyIdentifier: "missing_kid"
+        case .unknownKeyIdentifier: "unknown_kid"
+        case .keyAlgorithmMismatch: "key_algorithm_mismatch"
+        case .badSignature: "bad_signature"
+        case .missingClaim: "missing_claim"
+        case .invalidClaim: "invalid_claim"
+        case .expired: "expired"
+        case .notYetValid: "not_yet_valid"
+        case .wrongIssuer: "wrong_issuer"
+        case .wrongAudience: "wrong_audience"
+        }
+    }
+
     public var description: String {
         switch self {
         case .missingAuthorization:

@@ -1,3 +1,4 @@
+import CoreMetrics
 public import EventHTTP
 import Logging
 
@@ -11,6 +12,7 @@ public struct RateLimitedHandler: RouteHandler {
     private let resolver: ClientAddressResolver
     private let wrapped: any RouteHandler
     private let forwardedForWarnings: WarningThrottle
+    private let metrics: ServiceMetrics
 
     /// Creates the decorator.
     /// - Parameters:
@@ -19,12 +21,15 @@ public struct RateLimitedHandler: RouteHandler {
     ///   - wrapped: The handler that answers allowed requests.
     ///   - forwardedForWarnings: Throttles the warning about `X-Forwarded-For` from untrusted peers; share one
     ///     between loops so the whole process warns at most once per interval.
+    ///   - metrics: Counts limited requests (`idv_rate_limited_total`).
     public init(
         limiter: RateLimiter,
         resolver: ClientAddressResolver,
         wrapped: any RouteHandler,
-        forwardedForWarnings: WarningThrottle = WarningThrottle(interval: .seconds(300))
+        forwardedForWarnings: WarningThrottle = WarningThrottle(interval: .seconds(300)),
+        metrics: ServiceMetrics = .disabled
     ) {
+        self.metrics = metrics
         self.limiter = limiter
         self.resolver = resolver
         self.wrapped = wrapped
@@ -41,6 +46,7 @@ public struct RateLimitedHandler: RouteHandler {
         let decision = limiter.take(for: client.address)
         let rateLimitFields = limiter.headers(for: decision)
         if case .limited(let retryAfterSeconds) = decision {
+            metrics.rateLimited.increment()
             respond(APIError.rateLimited(retryAfterSeconds: retryAfterSeconds, rateLimitHeaders: rateLimitFields)
                 .response(requestID: context.requestID))
             return

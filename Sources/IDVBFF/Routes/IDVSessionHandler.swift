@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 public import EventHTTP
@@ -10,13 +11,17 @@ public struct IDVSessionHandler: RouteHandler {
     private let client: any ClientLoopClient
     private let environment: ClientLoopEnvironment
     private let contactPolicy: ContactPolicy
+    private let metrics: LoopMetrics
 
     /// Creates the handler.
     /// - Parameters:
     ///   - client: The loop's ClientLoop client.
     ///   - environment: The ClientLoop deployment, echoed to the browser as `env`.
     ///   - contactPolicy: Whose contact the caller may verify (`contact.policy`).
-    public init(client: any ClientLoopClient, environment: ClientLoopEnvironment, contactPolicy: ContactPolicy) {
+    ///   - metrics: The loop's metrics: sessions created, upstream errors by code, JWT rejections by reason.
+    public init(client: any ClientLoopClient, environment: ClientLoopEnvironment, contactPolicy: ContactPolicy,
+                metrics: LoopMetrics = ServiceMetrics.disabled.forLoop()) {
+        self.metrics = metrics
         self.client = client
         self.environment = environment
         self.contactPolicy = contactPolicy
@@ -40,17 +45,24 @@ public struct IDVSessionHandler: RouteHandler {
         case .failure(let rejection):
             // The caller learns only the code; the precise reason is for the operator.
             context.logger.notice("contact refused", metadata: ["reason": .string(rejection.logReason)])
+            if let reason = rejection.tokenFailureReason {
+                metrics.countJWTRejection(reason: reason)
+            }
             respond(rejection.apiError.response(requestID: context.requestID))
             return
         }
         let environment = environment
+        let metrics = metrics
         client.createIdvSession(contactId: contactId, requestID: context.requestID) { result in
             switch result {
             case .success(let session):
+                metrics.shared.sessionsCreated.increment()
                 respond(IDVSessionResponse(session: session, environment: environment).httpResponse)
             case .failure(let failure):
                 Self.log(failure, to: context.logger)
-                respond(failure.apiError.response(requestID: context.requestID))
+                let error = failure.apiError
+                metrics.countUpstreamError(code: error.code)
+                respond(error.response(requestID: context.requestID))
             }
         }
     }

@@ -123,7 +123,8 @@ final class ServerProcess: Sendable {
             let log = output.withLock { $0.stderr }
             for line in log.split(separator: "\n") {
                 guard let entry = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-                      entry["message"] as? String == "listening", entry["label"] as? String != "fake-clientloop",
+                      entry["message"] as? String == "listening",
+                      !["fake-clientloop", "metrics"].contains(entry["label"] as? String ?? ""),
                       let port = entry["port"] as? Int
                 else { continue }
                 return port
