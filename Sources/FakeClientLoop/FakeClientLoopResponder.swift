@@ -56,6 +56,8 @@ public struct FakeClientLoopResponder: Sendable {
         }
         stats.requests += 1
         stats.lastRequestId = request.headers[RequestID.headerName]
+        stats.lastTraceparent = request.headers["traceparent"]
+        stats.lastTracestate = request.headers["tracestate"]
         stats.lastOrgId = nil
         stats.lastContactId = nil
         let (answer, mintsSession) = decide(request)

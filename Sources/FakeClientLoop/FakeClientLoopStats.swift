@@ -14,6 +14,9 @@ public struct FakeClientLoopStats: Sendable, Equatable {
     public var lastOrgId: String?
     /// The `X-Request-Id` of the most recent request; `nil` when it had none.
     public var lastRequestId: String?
+    /// The `traceparent` and `tracestate` of the most recent request; `nil` when it had none.
+    public var lastTraceparent: String?
+    public var lastTracestate: String?
     /// Requests that presented each accepted key, in `--api-key` order (never the keys themselves).
     public var requestsByKey: [Int] = []
 
@@ -42,6 +45,8 @@ public struct FakeClientLoopStats: Sendable, Equatable {
             "lastContactId": lastContactId.map(FakeJSON.string) ?? .null,
             "lastOrgId": lastOrgId.map(FakeJSON.string) ?? .null,
             "lastRequestId": lastRequestId.map(FakeJSON.string) ?? .null,
+            "lastTraceparent": lastTraceparent.map(FakeJSON.string) ?? .null,
+            "lastTracestate": lastTracestate.map(FakeJSON.string) ?? .null,
             "requestsByKey": .array(requestsByKey.map { .number(Double($0)) }),
         ]
         for (name, count) in extra where fields[name] == nil {

@@ -34,12 +34,12 @@ struct FakeClientLoopStatsTests {
         var responder = Fixture.responder()
         _ = responder.answer(Fixture.request(body: Fixture.body(orgId: "org-1", contactId: "c-1")))
         let text = String(decoding: responder.statsJSON(extra: ["handshakes": 3]), as: UTF8.self)
-        #expect(text == #"{"failures":0,"handshakes":3,"jwksRequests":0,"lastContactId":"c-1","lastOrgId":"org-1","lastRequestId":"req-1","requests":1,"requestsByKey":[],"successes":1}"#)
+        #expect(text == #"{"failures":0,"handshakes":3,"jwksRequests":0,"lastContactId":"c-1","lastOrgId":"org-1","lastRequestId":"req-1","lastTraceparent":null,"lastTracestate":null,"requests":1,"requestsByKey":[],"successes":1}"#)
     }
 
     @Test func rendersEmptyStatsWithNulls() {
         let text = String(decoding: FakeClientLoopStats().json(), as: UTF8.self)
-        #expect(text == #"{"failures":0,"jwksRequests":0,"lastContactId":null,"lastOrgId":null,"lastRequestId":null,"requests":0,"requestsByKey":[],"successes":0}"#)
+        #expect(text == #"{"failures":0,"jwksRequests":0,"lastContactId":null,"lastOrgId":null,"lastRequestId":null,"lastTraceparent":null,"lastTracestate":null,"requests":0,"requestsByKey":[],"successes":0}"#)
     }
 
     @Test func extraCountersCannotOverrideStats() {

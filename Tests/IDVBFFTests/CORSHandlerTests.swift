@@ -201,7 +201,7 @@ struct CORSHandlerTests {
 
     private final class NeverCalledClient: ClientLoopClient {
         func createIdvSession(
-            contactId: String?, requestID: String, completion: @escaping (Result<IDVSession, UpstreamFailure>) -> Void
+            contactId: String?, requestID: String, propagating headers: HTTPHeaders, completion: @escaping (Result<IDVSession, UpstreamFailure>) -> Void
         ) {
             Issue.record("ClientLoop must not be called for a refused origin")
             completion(.failure(.timeout))

@@ -11,6 +11,7 @@ struct ConcurrencyLimitedClientTests {
         func createIdvSession(
             contactId: String?,
             requestID: String,
+            propagating headers: HTTPHeaders,
             completion: @escaping (Result<IDVSession, UpstreamFailure>) -> Void
         ) {
             completions.append(completion)

@@ -18,6 +18,7 @@ struct IDVSessionHandlerTests {
         func createIdvSession(
             contactId: String?,
             requestID: String,
+            propagating headers: HTTPHeaders,
             completion: @escaping (Result<IDVSession, UpstreamFailure>) -> Void
         ) {
             calls.append((contactId: contactId, requestID: requestID))

@@ -7,12 +7,15 @@ public typealias ResponseCallback = (HTTPResponse) -> Void
 public struct RequestContext {
     /// The id echoed in `X-Request-Id` and in every log line about this request.
     public var requestID: String
-    /// A logger already carrying `requestId` metadata.
+    /// A logger already carrying `requestId` metadata (and whatever ``HTTPResponder/prepare(_:for:)`` added).
     public var logger: Logger
+    /// Header fields to send on the upstream calls made for this request (trace context, say).
+    public var propagatedHeaders: HTTPHeaders
 
-    public init(requestID: String, logger: Logger) {
+    public init(requestID: String, logger: Logger, propagatedHeaders: HTTPHeaders = [:]) {
         self.requestID = requestID
         self.logger = logger
+        self.propagatedHeaders = propagatedHeaders
     }
 }
 
@@ -34,4 +37,12 @@ public protocol HTTPResponder {
 
     /// The answer to a request the server refuses itself, as this responder renders errors.
     func answer(_ refusal: ServerRefusal, to request: HTTPRequest, context: RequestContext) -> HTTPResponse
+
+    /// Completes a request's context before anything is logged about it, refusals and the access log included:
+    /// log metadata, headers to propagate upstream. The default leaves it as it is.
+    func prepare(_ context: inout RequestContext, for request: HTTPRequest)
+}
+
+extension HTTPResponder {
+    public func prepare(_ context: inout RequestContext, for request: HTTPRequest) {}
 }

@@ -222,7 +222,9 @@ final class HTTPServerLoop: @unchecked Sendable {
         let requestID = RequestID.resolve(parsed.headers[RequestID.headerName], generator: &requestIDs)
         var requestLogger = logger
         requestLogger[metadataKey: "requestId"] = .string(requestID)
-        let context = RequestContext(requestID: requestID, logger: requestLogger)
+        var prepared = RequestContext(requestID: requestID, logger: requestLogger)
+        responder?.prepare(&prepared, for: parsed)
+        let context = prepared
         awaitingResponse += 1
 
         let reply = ReplyOnce { [unowned self] response in

@@ -42,6 +42,7 @@ public final class Application {
 
         server = try Server(options: HTTPServerOptions(configuration), lifecycle: lifecycle, logger: logger) { loop in
             var router = Router()
+            router.trace = RequestTrace()
             HealthRoutes.register(on: &router, lifecycle: lifecycle)
             if let metricsOnMainListener {
                 router.add(.get, MetricsEndpoint.path, ImmediateHandler { _, _ in metricsOnMainListener.response() })

@@ -1,3 +1,5 @@
+public import EventHTTP
+
 /// Mints IDV sessions at ClientLoop. Implementations run on one event loop; `completion` is called exactly once, on
 /// that loop's thread.
 public protocol ClientLoopClient {
@@ -5,12 +7,22 @@ public protocol ClientLoopClient {
     /// - Parameters:
     ///   - contactId: An existing contact, already validated, or `nil` for a new contact.
     ///   - requestID: The browser request's id, for the upstream call's log lines and headers.
+    ///   - headers: Fields the call carries on behalf of the request (``RequestContext/propagatedHeaders``: its
+    ///     trace context).
     ///   - completion: Called exactly once with the session or the reason there is none.
     func createIdvSession(
         contactId: String?,
         requestID: String,
+        propagating headers: HTTPHeaders,
         completion: @escaping (Result<IDVSession, UpstreamFailure>) -> Void
     )
+}
+
+extension ClientLoopClient {
+    /// A call that propagates nothing.
+    public func createIdvSession(contactId: String?, requestID: String, completion: @escaping (Result<IDVSession, UpstreamFailure>) -> Void) {
+        createIdvSession(contactId: contactId, requestID: requestID, propagating: [:], completion: completion)
+    }
 }
 
 /// A ClientLoop identity-verification session, as minted by `contactCreateIdvSession`.

@@ -32,7 +32,10 @@ public final class ClientLoopGraphClient: ClientLoopClient {
         ]
     }
 
-    public func createIdvSession(contactId: String?, requestID: String, completion: @escaping (Result<IDVSession, UpstreamFailure>) -> Void) {
+    public func createIdvSession(
+        contactId: String?, requestID: String, propagating propagated: HTTPHeaders,
+        completion: @escaping (Result<IDVSession, UpstreamFailure>) -> Void
+    ) {
         let generation = apiKey.generation
         if generation != keyGeneration {
             // Read after the generation: the key is at least as new as the number says.
@@ -41,6 +44,9 @@ public final class ClientLoopGraphClient: ClientLoopClient {
         }
         var headers = fixedHeaders
         headers.add(name: RequestID.headerName, value: requestID)
+        for field in propagated {
+            headers.add(name: field.name, value: field.value)
+        }
         let request = UpstreamRequest(headers: headers, body: ContactCreateIdvSession.requestBody(orgId: orgId, contactId: contactId))
         let started = clock.now()
         let clock = clock

@@ -30,6 +30,9 @@ public struct Router: HTTPResponder {
 
     private var routes: [String: Route] = [:]
 
+    /// Gives each request its trace context (log metadata, `traceparent` for upstream calls); none without it.
+    public var trace: RequestTrace?
+
     public init() {}
 
     /// Registers `handler` for `method` on `path`.
@@ -46,6 +49,10 @@ public struct Router: HTTPResponder {
             return .handler(handler, route: route)
         }
         return .failure(.methodNotAllowed(allowed: route.allowedMethods))
+    }
+
+    public func prepare(_ context: inout RequestContext, for request: HTTPRequest) {
+        trace?.prepare(&context, for: request)
     }
 
     /// The registered path a request's path matches, or `unmatched`: a bounded label for metrics, never the raw path.

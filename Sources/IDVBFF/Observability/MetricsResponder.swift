@@ -28,6 +28,10 @@ public struct MetricsResponder: HTTPResponder {
         }
     }
 
+    public func prepare(_ context: inout RequestContext, for request: HTTPRequest) {
+        router.prepare(&context, for: request)
+    }
+
     public func answer(_ refusal: ServerRefusal, to request: HTTPRequest, context: RequestContext) -> HTTPResponse {
         let response = router.answer(refusal, to: request, context: context)
         metrics.recordRequest(route: router.routeTemplate(for: request.path), method: request.method.rawValue,

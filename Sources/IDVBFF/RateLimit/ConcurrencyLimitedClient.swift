@@ -18,13 +18,14 @@ public struct ConcurrencyLimitedClient: ClientLoopClient {
     public func createIdvSession(
         contactId: String?,
         requestID: String,
+        propagating headers: HTTPHeaders,
         completion: @escaping (Result<IDVSession, UpstreamFailure>) -> Void
     ) {
         guard let permit = limit.tryAcquirePermit() else {
             completion(.failure(.busy))
             return
         }
-        wrapped.createIdvSession(contactId: contactId, requestID: requestID) { result in
+        wrapped.createIdvSession(contactId: contactId, requestID: requestID, propagating: headers) { result in
             permit.release()
             completion(result)
         }

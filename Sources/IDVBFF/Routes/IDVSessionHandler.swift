@@ -53,7 +53,7 @@ public struct IDVSessionHandler: RouteHandler {
         }
         let environment = environment
         let metrics = metrics
-        client.createIdvSession(contactId: contactId, requestID: context.requestID) { result in
+        client.createIdvSession(contactId: contactId, requestID: context.requestID, propagating: context.propagatedHeaders) { result in
             switch result {
             case .success(let session):
                 metrics.shared.sessionsCreated.increment()

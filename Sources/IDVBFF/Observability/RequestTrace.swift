@@ -1,0 +1,65 @@
+public import EventHTTP
+import Logging
+import W3CTraceContext
+
+/// W3C trace context for each request: the caller's `traceparent`/`tracestate` when they parse (swift-w3c-trace-context),
+/// a new trace otherwise. The request gets a span of its own, whose ids go into every log line about it
+/// (`trace_id`, `span_id`); the ClientLoop call gets a child span, sent as `traceparent`.
+///
+/// A malformed or repeated `traceparent` is ignored, as the specification asks, and never echoed or logged.
+/// One per event loop: the ids come from a fast generator seeded once from the system's, on the loop's thread.
+public final class RequestTrace {
+    private var random: SplitMix64
+
+    public init() {
+        var system = SystemRandomNumberGenerator()
+        random = SplitMix64(seed: system.next())
+    }
+
+    /// Sets the request's log metadata and the headers its upstream call propagates.
+    public func prepare(_ context: inout RequestContext, for request: HTTPRequest) {
+        let incoming = Self.incoming(request.headers)
+        let traceID = incoming?.traceID ?? TraceID.random(using: &random)
+        let requestSpan = SpanID.random(using: &random)
+        // A new trace is sampled, so that ClientLoop's side keeps what it records of this call.
+        let upstream = TraceContext(traceID: traceID, spanID: SpanID.random(using: &random),
+                                    flags: incoming?.flags ?? .sampled, state: incoming?.state ?? TraceState())
+        context.logger[metadataKey: "trace_id"] = .string(traceID.description)
+        context.logger[metadataKey: "span_id"] = .string(requestSpan.description)
+        context.propagatedHeaders.replaceOrAdd(name: "traceparent", value: upstream.traceParentHeaderValue)
+        if let state = upstream.traceStateHeaderValue, !state.isEmpty {
+            context.propagatedHeaders.replaceOrAdd(name: "tracestate", value: state)
+        }
+    }
+
+    /// The caller's trace context, when it sent exactly one `traceparent` that parses.
+    static func incoming(_ headers: HTTPHeaders) -> TraceContext? {
+        let parents = headers.values(named: "traceparent")
+        guard parents.count == 1 else { return nil }
+        let states = headers.values(named: "tracestate")
+        // Several tracestate fields are one list (W3C §3.3.1.1).
+        let state = states.isEmpty ? nil : states.joined(separator: ",")
+        if let context = try? TraceContext(traceParentHeaderValue: parents[0], traceStateHeaderValue: state) {
+            return context
+        }
+        // A tracestate that does not parse is dropped; the traceparent still counts.
+        return try? TraceContext(traceParentHeaderValue: parents[0])
+    }
+}
+
+/// SplitMix64 (Steele, Lea and Flood): a small, fast generator for ids that must be unique, not secret.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
