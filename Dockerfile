@@ -1,0 +1,30 @@
+# syntax=docker/dockerfile:1
+# idv-bff: built in the official Swift image, run on Debian slim with only the libraries it links.
+# scripts/verify-image.sh checks the runtime stage without a Docker engine (a debootstrap root filesystem with
+# exactly the packages below); keep the two in step.
+
+FROM swift:6.3.1-bookworm AS build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libevent-dev libssl-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# The manifest and the pinned versions first: the dependency layer survives source changes.
+COPY Package.swift Package.resolved ./
+RUN swift package resolve
+COPY . .
+# The Swift runtime and Foundation linked in: the runtime image needs no Swift libraries.
+RUN swift build -c release --static-swift-stdlib --product idv-bff \
+    && install -D -m 0755 "$(swift build -c release --show-bin-path)/idv-bff" /out/idv-bff
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libevent-2.1-7 libevent-openssl-2.1-7 libevent-pthreads-2.1-7 libssl3 ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin idv-bff
+COPY --from=build /out/idv-bff /usr/local/bin/idv-bff
+USER 10001:10001
+ENV HTTP_HOST=0.0.0.0 HTTP_PORT=8080
+EXPOSE 8080
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["/usr/local/bin/idv-bff", "healthcheck"]
+ENTRYPOINT ["/usr/local/bin/idv-bff"]
