@@ -85,6 +85,19 @@ struct SecurityTests {
         #expect(other.header("RateLimit") != nil)
     }
 
+    @Test("answers carry the standard reason phrases, 429 included (libevent would say Client Error)")
+    func reasonPhrases() throws {
+        let fixture = try fixture(["RATE_LIMIT_PER_MINUTE": "60", "RATE_LIMIT_BURST": "1"])
+        let ok = try fixture.mint()
+        #expect((ok.status, ok.reason) == (200, "OK"))
+        let limited = try fixture.mint()
+        #expect((limited.status, limited.reason) == (429, "Too Many Requests"))
+        let missing = try httpRequest(port: fixture.server.port, "GET", "/nothing")
+        #expect((missing.status, missing.reason) == (404, "Not Found"))
+        let preflight = try httpRequest(port: fixture.server.port, "OPTIONS", "/idv-session")
+        #expect((preflight.status, preflight.reason) == (204, "No Content"))
+    }
+
     @Test("X-Forwarded-For from an untrusted peer is ignored, with a warning naming the setting")
     func forgedForwardedForIgnored() throws {
         let fixture = try fixture(["RATE_LIMIT_PER_MINUTE": "6", "RATE_LIMIT_BURST": "2"])

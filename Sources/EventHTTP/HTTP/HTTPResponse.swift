@@ -32,6 +32,53 @@ public struct HTTPResponse: Sendable {
         return response
     }
 
+    /// The status line's reason phrase: RFC 9110's (and RFC 6585's for 428, 429 and 431). libevent 2.1.12's own table
+    /// stops at 417 and would send "Client Error" for a 429.
+    public var reasonPhrase: String {
+        switch status {
+        case 200: "OK"
+        case 201: "Created"
+        case 202: "Accepted"
+        case 204: "No Content"
+        case 301: "Moved Permanently"
+        case 302: "Found"
+        case 304: "Not Modified"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 406: "Not Acceptable"
+        case 408: "Request Timeout"
+        case 409: "Conflict"
+        case 411: "Length Required"
+        case 412: "Precondition Failed"
+        case 413: "Content Too Large"
+        case 415: "Unsupported Media Type"
+        case 417: "Expectation Failed"
+        case 422: "Unprocessable Content"
+        case 428: "Precondition Required"
+        case 429: "Too Many Requests"
+        case 431: "Request Header Fields Too Large"
+        case 500: "Internal Server Error"
+        case 501: "Not Implemented"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        default: Self.classPhrase(status)
+        }
+    }
+
+    private static func classPhrase(_ status: Int) -> String {
+        switch status {
+        case 100..<200: "Informational"
+        case 200..<300: "Success"
+        case 300..<400: "Redirection"
+        case 400..<500: "Client Error"
+        default: "Server Error"
+        }
+    }
+
     /// A JSON response from a literal document, for fixed bodies such as health answers.
     public static func json(status: Int, _ document: StaticString) -> HTTPResponse {
         let bytes = document.withUTF8Buffer { Array($0) }

@@ -265,7 +265,7 @@ final class HTTPServerLoop: @unchecked Sendable {
                 response.body.append(to: evhttp_request_get_output_buffer(request))
             }
             trackWrite(of: request)
-            evhttp_send_reply(request, Int32(response.status), nil, nil)
+            evhttp_send_reply(request, Int32(response.status), response.reasonPhrase, nil)
         case .rawThenClose(let bytes):
             writeRawThenClose(bytes, for: request)
         }

@@ -8,6 +8,8 @@ final class HTTPConnection {
 
     struct Response {
         var status: Int
+        /// The status line's reason phrase.
+        var reason = ""
         var headers: [(name: String, value: String)]
         var body: [UInt8]
 
@@ -87,6 +89,7 @@ final class HTTPConnection {
         var lines = head.components(separatedBy: "\r\n")
         let statusLine = lines.removeFirst()
         let status = try Self.status(of: statusLine)
+        let reason = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false).dropFirst(2).first.map(String.init) ?? ""
         let headers = try lines.map { line -> (name: String, value: String) in
             guard let colon = line.firstIndex(of: ":") else { throw HTTPClientError.malformed("field without colon: \(line)") }
             let name = String(line[..<colon])
@@ -95,7 +98,7 @@ final class HTTPConnection {
             guard !value.contains("\r"), !value.contains("\n") else { throw HTTPClientError.malformed("bad field value: \(line)") }
             return (name, value)
         }
-        var response = Response(status: status, headers: headers, body: [])
+        var response = Response(status: status, reason: reason, headers: headers, body: [])
         let lengths = headers.filter { $0.name.lowercased() == "content-length" }.map(\.value)
         let transferEncoding = response.header("Transfer-Encoding")
         guard lengths.count <= 1, !(lengths.count == 1 && transferEncoding != nil) else {
