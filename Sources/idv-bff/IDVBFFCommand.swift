@@ -14,6 +14,16 @@ struct IDVBFFCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "idv-bff",
         abstract: "Mints ClientLoop identity-verification sessions for the browser, keeping the API key on the server.",
+        discussion: """
+            Without a subcommand, idv-bff serves. Its main options:
+              --demo            FAKE tokens from a built-in fake ClientLoop, no key
+              --port <port>     port to listen on (HTTP_PORT; 8080, 0 = any free)
+              --host <host>     address to listen on (HTTP_HOST; 0.0.0.0)
+              --config <file>   YAML or JSON settings (Config/idv-bff.example.yaml)
+              --check-config    validate, print the settings redacted, and exit
+            Real sessions need CLIENTLOOP_API_KEY (or CLIENTLOOP_API_KEY_FILE) and
+            CLIENTLOOP_ORG_ID. Every option: idv-bff serve --help.
+            """,
         version: IDVBFFVersion.current,
         subcommands: [ServeCommand.self, FakeClientLoopCommand.self, HealthcheckCommand.self],
         defaultSubcommand: ServeCommand.self
@@ -28,7 +38,8 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             Settings come from, in order of precedence: these flags, the environment (e.g. HTTP_PORT, \
             CLIENTLOOP_API_KEY), the --config file, and built-in defaults. See Config/idv-bff.example.yaml.
-            Exit status: 0 after a graceful stop, 78 for invalid configuration, 1 when the server cannot start.
+            Exit status: 0 after a graceful stop, 64 for a command-line usage error, 78 for invalid configuration, \
+            69 when the jwt.jwks_url keys cannot be fetched at start-up, 1 when the server cannot start.
             """
     )
 

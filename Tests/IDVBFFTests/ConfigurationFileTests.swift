@@ -78,7 +78,7 @@ extension ConfigurationTests {
         let directory = try TemporaryDirectory()
         let file = try directory.file("settings.yaml", "http:\n  port: eighty\n")
         let problems = await Self.problems(overrides: ConfigurationOverrides(configFile: file))
-        #expect(problems.map(\.description) == [#"http.port (HTTP_PORT): "eighty" is not a port number (1-65535)"#])
+        #expect(problems.map(\.description) == [#"http.port (HTTP_PORT): "eighty" is not a port number (0-65535)"#])
     }
 
     @Test func apiKeyCanComeFromTheFile() async throws {

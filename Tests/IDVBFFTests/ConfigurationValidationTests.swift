@@ -83,13 +83,13 @@ extension ConfigurationTests {
 
     @Test func portThatIsNotANumberIsAProblem() async {
         let problems = await Self.problems(overrides: ConfigurationOverrides(port: "abc"))
-        #expect(problems.map(\.description) == [#"http.port (HTTP_PORT): "abc" is not a port number (1-65535)"#])
+        #expect(problems.map(\.description) == [#"http.port (HTTP_PORT): "abc" is not a port number (0-65535)"#])
     }
 
     @Test(arguments: [
-        ("HTTP_PORT", "65536", #"http.port (HTTP_PORT): "65536" is not a port number (1-65535)"#),
-        ("HTTP_PORT", "-1", #"http.port (HTTP_PORT): "-1" is not a port number (1-65535)"#),
-        ("HTTP_PORT", "80.5", #"http.port (HTTP_PORT): "80.5" is not a port number (1-65535)"#),
+        ("HTTP_PORT", "65536", #"http.port (HTTP_PORT): "65536" is not a port number (0-65535)"#),
+        ("HTTP_PORT", "-1", #"http.port (HTTP_PORT): "-1" is not a port number (0-65535)"#),
+        ("HTTP_PORT", "80.5", #"http.port (HTTP_PORT): "80.5" is not a port number (0-65535)"#),
         ("HTTP_THREADS", "0", #"http.threads (HTTP_THREADS): "0" is not a thread count (1-256)"#),
         ("HTTP_THREADS", "257", #"http.threads (HTTP_THREADS): "257" is not a thread count (1-256)"#),
         ("HTTP_THREADS", "many", #"http.threads (HTTP_THREADS): "many" is not a thread count (1-256)"#),

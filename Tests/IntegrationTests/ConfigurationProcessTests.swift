@@ -97,3 +97,14 @@ struct ConfigurationProcessTests {
         #expect(!accepted.stdout.contains(TestSecrets.apiKey))
     }
 }
+
+extension ConfigurationProcessTests {
+    @Test("idv-bff --help shows the options a newcomer needs, not only the subcommands")
+    func topLevelHelpShowsServeOptions() throws {
+        let help = try ServerProcess.runToExit(environment: ServerProcess.baseEnvironment(), arguments: ["--help"])
+        #expect(help.status == 0)
+        for option in ["--demo", "--port", "--config", "--check-config", "healthcheck", "fake-clientloop"] {
+            #expect(help.stdout.contains(option), "\(option) missing from --help")
+        }
+    }
+}

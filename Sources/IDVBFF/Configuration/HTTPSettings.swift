@@ -90,8 +90,6 @@ extension HTTPSettings {
             in: Self.portRange,
             default: Self.defaultPort,
             expecting: "a port number",
-            // 0 is accepted for tests but not worth advertising.
-            advertising: 1...65535,
             problems: &problems
         )
         let threads = raw.wholeNumber(
