@@ -74,6 +74,8 @@ extension ConfigurationTests {
             rate_limit.burst             = 10
             proxy.trusted_cidrs          = (not set)
             contact.policy               = none
+            idempotency.ttl_seconds      = 600
+            idempotency.max_entries      = 10000
             log.level                    = info
             metrics.enabled              = true
             metrics.port                 = (not set: /metrics on the main listener)

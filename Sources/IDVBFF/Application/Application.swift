@@ -33,6 +33,7 @@ public final class Application {
         let forwardedForWarnings = WarningThrottle(interval: .seconds(300))
         let inFlight = ConcurrencyLimit(maximum: security.maxInFlight)
         let apiKey = APIKeyHolder(settings.apiKey)
+        let idempotency = IdempotencyTable(ttlSeconds: configuration.idempotency.ttlSeconds, capacity: configuration.idempotency.maxEntries)
         let metricsEndpoint = configuration.metrics.enabled ? MetricsEndpoint(registry: PrometheusCollectorRegistry()) : nil
         let metrics = metricsEndpoint.map { ServiceMetrics(factory: MetricsEndpoint.makeFactory(registry: $0.registry)) } ?? .disabled
         let metricsOnMainListener = configuration.metrics.port == nil ? metricsEndpoint : nil
@@ -51,6 +52,7 @@ public final class Application {
             // POST /idv-session, outermost first, each step refusing before the next runs:
             //   1. CORS          an origin that is not allowed gets 403 (IDVSessionRoutes wraps the route in it)
             //   2. rate limit    a client over its bucket gets 429
+            //   2b. idempotency  a repeated Idempotency-Key gets the first answer (or waits for it), a reused one 422
             //   3. contact policy and body validation, in the handler: 403/401/400/415
             //   4. in-flight cap at most clientloop.max_in_flight calls across all loops, else 503 at once
             //   5. the ClientLoop client over this loop's pool of verified HTTPS connections
@@ -59,11 +61,14 @@ public final class Application {
             let graphClient = ClientLoopGraphClient(settings: settings, apiKey: apiKey, transport: pool, metrics: metrics)
             let client = ConcurrencyLimitedClient(wrapping: graphClient, limit: inFlight)
             let session = IDVSessionHandler(client: client, environment: settings.environment, contactPolicy: contactPolicy, metrics: loopMetrics)
+            let mailbox = try LoopMailbox(on: loop)
+            loop.attach(mailbox)
+            let idempotent = IdempotentHandler(store: idempotency, resolver: clientAddresses, mailbox: mailbox, wrapped: session)
             // Without a rate limit the client's address decides nothing, so it is not worked out.
             let limited: any RouteHandler = security.rateLimit.isEnabled
-                ? RateLimitedHandler(limiter: limiter, resolver: clientAddresses, wrapped: session,
+                ? RateLimitedHandler(limiter: limiter, resolver: clientAddresses, wrapped: idempotent,
                                      forwardedForWarnings: forwardedForWarnings, metrics: metrics)
-                : session
+                : idempotent
             IDVSessionRoutes.register(on: &router, handler: limited, cors: cors, metrics: metrics)
             // One loop keeps the shared key store current for all of them.
             if loop.index == 0, let remoteJWKS, case .jwt(let verifier) = contactPolicy {

@@ -34,10 +34,12 @@ extension AppConfiguration {
         let shutdown = ShutdownSettings(validating: raw, problems: &problems)
         let security = SecuritySettings(validating: raw, demo: overrides.demo, problems: &problems)
         let metrics = MetricsSettings(validating: raw, httpPort: http?.port, problems: &problems)
-        guard problems.isEmpty, let http, let clientLoop, let log, let shutdown, let security, let metrics else {
+        let idempotency = IdempotencySettings(validating: raw, problems: &problems)
+        guard problems.isEmpty, let http, let clientLoop, let log, let shutdown, let security, let metrics, let idempotency else {
             throw ConfigurationError(problems: problems)
         }
-        return AppConfiguration(http: http, clientLoop: clientLoop, log: log, shutdown: shutdown, security: security, metrics: metrics)
+        return AppConfiguration(http: http, clientLoop: clientLoop, log: log, shutdown: shutdown, security: security,
+                                metrics: metrics, idempotency: idempotency)
     }
 
     /// Loads and validates the configuration from this process's environment and processor count.

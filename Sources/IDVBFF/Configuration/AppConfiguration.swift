@@ -25,6 +25,9 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
     /// Whether and where Prometheus metrics are served.
     public var metrics: MetricsSettings
 
+    /// How `Idempotency-Key` answers are kept.
+    public var idempotency: IdempotencySettings
+
     /// Creates a configuration from settings already validated, as tests of other components do.
     /// - Parameters:
     ///   - http: How the HTTP server listens.
@@ -37,7 +40,8 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
         log: LogSettings = LogSettings(),
         shutdown: ShutdownSettings = ShutdownSettings(),
         security: SecuritySettings = SecuritySettings(),
-        metrics: MetricsSettings = MetricsSettings()
+        metrics: MetricsSettings = MetricsSettings(),
+        idempotency: IdempotencySettings = IdempotencySettings()
     ) {
         self.http = http
         self.clientLoop = clientLoop
@@ -45,6 +49,7 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
         self.shutdown = shutdown
         self.security = security
         self.metrics = metrics
+        self.idempotency = idempotency
     }
 
     private var jwtLines: [(SettingKey, String)] {
@@ -95,6 +100,8 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
             (.proxyTrustedCIDRs, security.trustedProxies.isEmpty ? notSet : security.trustedProxies.blocks.map(\.description).joined(separator: ",")),
             (.contactPolicy, security.contactPolicy.rawValue),
         ] + jwtLines + [
+            (.idempotencyTTLSeconds, String(idempotency.ttlSeconds)),
+            (.idempotencyMaxEntries, String(idempotency.maxEntries)),
             (.logLevel, log.level.rawValue),
             (.metricsEnabled, String(metrics.enabled)),
             (.metricsPort, metrics.port.map(String.init) ?? "(not set: /metrics on the main listener)"),

@@ -34,6 +34,8 @@ enum SettingKey: String, CaseIterable, Sendable {
     case jwtLeewaySeconds = "jwt.leeway_seconds"
     case jwtContactClaim = "jwt.contact_claim"
     case jwtAllowNewContacts = "jwt.allow_new_contacts"
+    case idempotencyTTLSeconds = "idempotency.ttl_seconds"
+    case idempotencyMaxEntries = "idempotency.max_entries"
     case logLevel = "log.level"
     case metricsEnabled = "metrics.enabled"
     case metricsPort = "metrics.port"

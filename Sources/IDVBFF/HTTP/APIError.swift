@@ -48,6 +48,10 @@ public enum APIError: Error, Sendable, Equatable {
     case newContactsOnly
     /// The client sent too many requests; retry after the given seconds. `rateLimitHeaders` are the `RateLimit-Policy`
     /// and `RateLimit` fields that go with the answer.
+    /// `Idempotency-Key` is not one string of 1 to 255 visible ASCII characters.
+    case invalidIdempotencyKey
+    /// The `Idempotency-Key` was already used for a different request.
+    case idempotencyKeyReused
     case rateLimited(retryAfterSeconds: Int, rateLimitHeaders: HTTPHeaders = [:])
 
     /// The longest field name quoted back in a message, in characters.
@@ -74,6 +78,8 @@ public enum APIError: Error, Sendable, Equatable {
         case .unauthorized: "unauthorized"
         case .contactForbidden, .newContactsOnly: "contact_forbidden"
         case .rateLimited: "rate_limited"
+        case .invalidIdempotencyKey: "invalid_idempotency_key"
+        case .idempotencyKeyReused: "idempotency_key_reused"
         }
     }
 
@@ -95,6 +101,8 @@ public enum APIError: Error, Sendable, Equatable {
         case .unauthorized: 401
         case .contactForbidden, .newContactsOnly: 403
         case .rateLimited: 429
+        case .invalidIdempotencyKey: 400
+        case .idempotencyKeyReused: 422
         }
     }
 
@@ -124,6 +132,10 @@ public enum APIError: Error, Sendable, Equatable {
                 + "its operator sets CONTACT_POLICY=jwt, so that a signed token names the contact."
         case .rateLimited(let seconds, _):
             "Too many requests; retry in \(Self.clampedSeconds(seconds)) second\(Self.clampedSeconds(seconds) == 1 ? "" : "s")."
+        case .invalidIdempotencyKey:
+            "Idempotency-Key must be one string of 1 to 255 visible ASCII characters."
+        case .idempotencyKeyReused:
+            "This Idempotency-Key was used for a different request; use a new key for each user action."
         }
     }
 
@@ -144,7 +156,8 @@ public enum APIError: Error, Sendable, Equatable {
         case .originNotAllowed:
             [:]
         case .notFound, .internalError, .invalidJSON, .invalidRequest, .unsupportedMediaType, .payloadTooLarge,
-            .upstreamError, .upstreamAuthFailed, .upstreamUnavailable, .upstreamTimeout:
+            .upstreamError, .upstreamAuthFailed, .upstreamUnavailable, .upstreamTimeout, .invalidIdempotencyKey,
+            .idempotencyKeyReused:
             [:]
         case .rateLimited(let seconds, let rateLimitHeaders):
             RateLimitHeaders.refusal(retryAfterSeconds: Self.clampedSeconds(seconds), fields: rateLimitHeaders)
