@@ -22,7 +22,8 @@ from selenium.webdriver.chrome.service import Service
 
 FETCH = """
 const [url, done] = arguments;
-fetch(url, {method: "POST", headers: {"Content-Type": "application/json", "X-Request-Id": "browser-test"}, body: "{}"})
+fetch(url, {method: "POST", headers: {"Content-Type": "application/json", "X-Request-Id": "browser-test",
+                                         "Idempotency-Key": crypto.randomUUID()}, body: "{}"})
   .then(async (response) => done({status: response.status, body: await response.text(),
                                   requestId: response.headers.get("X-Request-Id")}))
   .catch((error) => done({error: String(error)}));

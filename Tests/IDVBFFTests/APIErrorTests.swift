@@ -35,6 +35,7 @@ struct APIErrorTests {
         .init(error: .contactForbidden, status: 403, code: "contact_forbidden", headers: [:]),
         .init(error: .newContactsOnly, status: 403, code: "contact_forbidden", headers: [:]),
         .init(error: .rateLimited(retryAfterSeconds: 3), status: 429, code: "rate_limited", headers: ["Retry-After": "3"]),
+        .init(error: .preflightRefused(refused: "preflight asks for method PUT"), status: 403, code: "cors_preflight_refused", headers: [:]),
         .init(error: .invalidIdempotencyKey, status: 400, code: "invalid_idempotency_key", headers: [:]),
         .init(error: .idempotencyKeyReused, status: 422, code: "idempotency_key_reused", headers: [:]),
     ]
@@ -69,10 +70,10 @@ struct APIErrorTests {
 
     @Test func everyCaseIsCovered() {
         // A new case must get a row above: the codes are a contract with browsers.
-        #expect(Self.everyCase.count == 21)
-        #expect(Self.everyCase.allSatisfy { Self.caseCount(of: $0.error) == 21 })
+        #expect(Self.everyCase.count == 22)
+        #expect(Self.everyCase.allSatisfy { Self.caseCount(of: $0.error) == 22 })
         // Two cases share `contact_forbidden`: the same decision for the browser, different advice for the operator.
-        #expect(Set(Self.everyCase.map(\.code)).count == 20)
+        #expect(Set(Self.everyCase.map(\.code)).count == 21)
     }
 
     /// Written without `default`, so that a new case stops this file compiling until it is counted and listed.
@@ -81,8 +82,8 @@ struct APIErrorTests {
         case .notFound, .methodNotAllowed, .internalError, .badRequest, .lengthRequired, .invalidJSON, .invalidRequest,
              .unsupportedMediaType, .payloadTooLarge, .upstreamError, .upstreamAuthFailed, .upstreamBusy,
              .upstreamUnavailable, .upstreamTimeout, .originNotAllowed, .unauthorized, .contactForbidden,
-             .newContactsOnly, .rateLimited, .invalidIdempotencyKey, .idempotencyKeyReused:
-            21
+             .newContactsOnly, .rateLimited, .invalidIdempotencyKey, .idempotencyKeyReused, .preflightRefused:
+            22
         }
     }
 

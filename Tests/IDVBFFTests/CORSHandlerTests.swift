@@ -68,6 +68,25 @@ struct CORSHandlerTests {
         #expect(inner.requests.isEmpty)
     }
 
+    @Test("an allowed origin's preflight asking for another method or header gets its own code, naming what it asked", arguments: [
+        (["Access-Control-Request-Method": "PUT"], "preflight asks for method PUT"),
+        (["Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type, x-custom"], "preflight asks for headers x-custom"),
+    ])
+    func refusedPreflightFromAnAllowedOrigin(fields: [String: String], named: String) throws {
+        let inner = RecordingHandler()
+        var headers: HTTPHeaders = ["Host": "api.example.com", "Origin": Self.app]
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            headers.add(name: name, value: value)
+        }
+        let preflight = HTTPRequest(method: .options, path: IDVSessionRoutes.path, headers: headers)
+        let response = try #require(Self.responses(of: CORSHandler(policy: Self.policy, wrapped: inner), to: preflight).first)
+        #expect(response.status == 403)
+        #expect(inner.requests.isEmpty)
+        let document = try #require(JSONSerialization.jsonObject(with: Data(response.body)) as? [String: [String: String]])
+        #expect(document["error"]?["code"] == "cors_preflight_refused")
+        #expect(document["error"]?["message"]?.contains(named) == true)
+    }
+
     @Test func refusedRequestNeverReachesTheRoute() throws {
         let inner = RecordingHandler()
         let post = Self.request(.post, ["Origin": "https://evil.example", "Content-Type": "application/json"])
@@ -100,7 +119,7 @@ struct CORSHandlerTests {
         #expect(response.status == 200)
         #expect(response.body == Array(#"{"token":"t"}"#.utf8))
         #expect(response.headers["Access-Control-Allow-Origin"] == Self.app)
-        #expect(response.headers["Access-Control-Expose-Headers"] == "X-Request-Id, Retry-After, RateLimit, RateLimit-Policy")
+        #expect(response.headers["Access-Control-Expose-Headers"] == "X-Request-Id, Retry-After, RateLimit, RateLimit-Policy, Idempotent-Replayed")
         #expect(response.headers["Vary"] == "Origin")
         #expect(response.headers["Content-Type"] == "application/json")
     }

@@ -50,7 +50,7 @@ struct CORSPolicyTests {
         #expect(decision == .preflightAllowed(headers: [
             "Access-Control-Allow-Origin": "https://app.example.com",
             "Access-Control-Allow-Methods": "POST",
-            "Access-Control-Allow-Headers": "Content-Type, Authorization, X-Request-Id",
+            "Access-Control-Allow-Headers": "Content-Type, Authorization, X-Request-Id, Idempotency-Key",
             "Access-Control-Max-Age": "600",
             "Vary": "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
         ]))
@@ -112,7 +112,7 @@ struct CORSPolicyTests {
     @Test func requestFromAnAllowedOriginGetsCORSHeaders() {
         #expect(Self.listed.decide(method: .post, headers: Self.actual(origin: Self.app)) == .actualAllowed(headers: [
             "Access-Control-Allow-Origin": "https://app.example.com",
-            "Access-Control-Expose-Headers": "X-Request-Id, Retry-After, RateLimit, RateLimit-Policy",
+            "Access-Control-Expose-Headers": "X-Request-Id, Retry-After, RateLimit, RateLimit-Policy, Idempotent-Replayed",
             "Vary": "Origin",
         ]))
     }

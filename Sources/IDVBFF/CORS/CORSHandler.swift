@@ -37,7 +37,12 @@ public struct CORSHandler: RouteHandler {
             // The browser learns only the code; the reason helps whoever configures the allowed origins.
             context.logger.info("cross-origin request refused", metadata: ["cors_refusal": .string(refusal.description)])
             metrics.corsRefused.increment()
-            respond(APIError.originNotAllowed.response(requestID: context.requestID))
+            switch refusal {
+            case .methodNotAllowed, .headersNotAllowed:
+                respond(APIError.preflightRefused(refused: refusal.description).response(requestID: context.requestID))
+            case .originNotAllowed, .opaqueOrigin, .malformedOrigin:
+                respond(APIError.originNotAllowed.response(requestID: context.requestID))
+            }
         }
     }
 

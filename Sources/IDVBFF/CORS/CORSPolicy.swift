@@ -27,9 +27,9 @@ public struct CORSPolicy: Sendable {
     /// The one method cross-origin pages may use.
     public static let allowedMethod = HTTPMethod.post
     /// The request headers cross-origin pages may send beyond the CORS-safelisted ones.
-    public static let allowedRequestHeaders = ["Content-Type", "Authorization", "X-Request-Id"]
+    public static let allowedRequestHeaders = ["Content-Type", "Authorization", "X-Request-Id", "Idempotency-Key"]
     /// The response headers cross-origin pages may read beyond the CORS-safelisted ones.
-    public static let exposedResponseHeaders = ["X-Request-Id", "Retry-After", "RateLimit", "RateLimit-Policy"]
+    public static let exposedResponseHeaders = ["X-Request-Id", "Retry-After", "RateLimit", "RateLimit-Policy", "Idempotent-Replayed"]
 
     private static let allowedRequestHeaderKeys = Set(allowedRequestHeaders.map { $0.lowercased() })
     // Field values that do not depend on the request, joined once.

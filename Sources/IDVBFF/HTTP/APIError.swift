@@ -48,6 +48,8 @@ public enum APIError: Error, Sendable, Equatable {
     case newContactsOnly
     /// The client sent too many requests; retry after the given seconds. `rateLimitHeaders` are the `RateLimit-Policy`
     /// and `RateLimit` fields that go with the answer.
+    /// A preflight from an allowed origin asks for a method or header the API does not allow; `refused` says which.
+    case preflightRefused(refused: String)
     /// `Idempotency-Key` is not one string of 1 to 255 visible ASCII characters.
     case invalidIdempotencyKey
     /// The `Idempotency-Key` was already used for a different request.
@@ -78,6 +80,7 @@ public enum APIError: Error, Sendable, Equatable {
         case .unauthorized: "unauthorized"
         case .contactForbidden, .newContactsOnly: "contact_forbidden"
         case .rateLimited: "rate_limited"
+        case .preflightRefused: "cors_preflight_refused"
         case .invalidIdempotencyKey: "invalid_idempotency_key"
         case .idempotencyKeyReused: "idempotency_key_reused"
         }
@@ -101,6 +104,7 @@ public enum APIError: Error, Sendable, Equatable {
         case .unauthorized: 401
         case .contactForbidden, .newContactsOnly: 403
         case .rateLimited: 429
+        case .preflightRefused: 403
         case .invalidIdempotencyKey: 400
         case .idempotencyKeyReused: 422
         }
@@ -132,6 +136,9 @@ public enum APIError: Error, Sendable, Equatable {
                 + "its operator sets CONTACT_POLICY=jwt, so that a signed token names the contact."
         case .rateLimited(let seconds, _):
             "Too many requests; retry in \(Self.clampedSeconds(seconds)) second\(Self.clampedSeconds(seconds) == 1 ? "" : "s")."
+        case .preflightRefused(let refused):
+            "This origin is allowed, but its preflight \(Self.quotable(refused)); allowed are POST with "
+                + CORSPolicy.allowedRequestHeaders.joined(separator: ", ") + "."
         case .invalidIdempotencyKey:
             "Idempotency-Key must be one string of 1 to 255 visible ASCII characters."
         case .idempotencyKeyReused:
@@ -157,7 +164,7 @@ public enum APIError: Error, Sendable, Equatable {
             [:]
         case .notFound, .internalError, .invalidJSON, .invalidRequest, .unsupportedMediaType, .payloadTooLarge,
             .upstreamError, .upstreamAuthFailed, .upstreamUnavailable, .upstreamTimeout, .invalidIdempotencyKey,
-            .idempotencyKeyReused:
+            .idempotencyKeyReused, .preflightRefused:
             [:]
         case .rateLimited(let seconds, let rateLimitHeaders):
             RateLimitHeaders.refusal(retryAfterSeconds: Self.clampedSeconds(seconds), fields: rateLimitHeaders)
