@@ -98,7 +98,7 @@ struct ServeCommand: ParsableCommand {
         }
         try serve(logger: logger) {
             // The demo's fake must outlive the application: its loop thread runs until the process ends.
-            let demoUpstream = demo ? try startDemoUpstream(logger: logger) : nil
+            let demoUpstream = demo ? try startDemoUpstream(rateLimit: configuration.security.rateLimit, logger: logger) : nil
             if let demoUpstream {
                 configuration.clientLoop.graphURL = demoUpstream.url
             }
@@ -109,7 +109,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     /// Starts the fake ClientLoop inside this process, on the demo URL's loopback host and a free port.
-    private func startDemoUpstream(logger: Logger) throws -> (fake: FakeClientLoopService, url: UpstreamURL) {
+    private func startDemoUpstream(rateLimit: RateLimitPolicy, logger: Logger) throws -> (fake: FakeClientLoopService, url: UpstreamURL) {
         let placeholder = ClientLoopSettings.demoGraphURL
         let fake = try FakeClientLoopService(
             options: .init(
@@ -123,6 +123,10 @@ struct ServeCommand: ParsableCommand {
         let url = UpstreamURL(scheme: placeholder.scheme, host: placeholder.host, port: fake.port, path: placeholder.path)
         logger.warning("DEMO MODE: tokens are FAKE, minted by a built-in fake ClientLoop; they open no real verification", metadata: [
             "graph_url": .string(url.description),
+            // Every mint, invalid ones included, takes a token: say what a developer trying things runs into.
+            "rate_limit": .string(rateLimit.isEnabled
+                ? "\(rateLimit.perMinute) a minute per client, bursts of \(rateLimit.burst); RATE_LIMIT_PER_MINUTE=0 lifts it"
+                : "off"),
         ])
         return (fake, url)
     }

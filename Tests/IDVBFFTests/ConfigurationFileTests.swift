@@ -91,17 +91,31 @@ extension ConfigurationTests {
         #expect(configuration.clientLoop.apiKey.value == Self.apiKey)
     }
 
-    @Test(arguments: ["idv-bff.example.yaml", "idv-bff.example.json"])
+    @Test("the example files load as shipped with a key and a real organisation id, and in demo mode with neither",
+          arguments: ["idv-bff.example.yaml", "idv-bff.example.json"])
     func exampleFileLoads(name: String) async throws {
         let configuration = try await Self.load(
-            environment: ["CLIENTLOOP_API_KEY": Self.apiKey],
+            environment: ["CLIENTLOOP_API_KEY": Self.apiKey, "CLIENTLOOP_ORG_ID": "35dHMM4pFzIykUsys1CDyZ9Xtkz"],
             overrides: ConfigurationOverrides(configFile: Self.exampleFile(name))
         )
         #expect(configuration.clientLoop.apiKey.value == Self.apiKey)
+        let demo = try await Self.load(environment: [:], overrides: ConfigurationOverrides(configFile: Self.exampleFile(name), demo: true))
+        #expect(demo.clientLoop.graphURL == ClientLoopSettings.demoGraphURL)
+        #expect(demo.clientLoop.orgId == ClientLoopSettings.demoOrgID)
+    }
+
+    @Test("the example's placeholder organisation id is refused, saying what to set", arguments: ["idv-bff.example.yaml", "idv-bff.example.json"])
+    func examplePlaceholderIsRefused(name: String) async throws {
+        let problems = await Self.problems(
+            environment: ["CLIENTLOOP_API_KEY": Self.apiKey],
+            overrides: ConfigurationOverrides(configFile: Self.exampleFile(name))
+        )
+        #expect(problems.map(\.key) == ["clientloop.org_id"])
+        #expect(problems.first?.message.contains("placeholder") == true)
     }
 
     @Test func exampleFilesAgree() async throws {
-        let environment = ["CLIENTLOOP_API_KEY": Self.apiKey]
+        let environment = ["CLIENTLOOP_API_KEY": Self.apiKey, "CLIENTLOOP_ORG_ID": "org-42"]
         let fromYAML = try await Self.load(
             environment: environment,
             overrides: ConfigurationOverrides(configFile: Self.exampleFile("idv-bff.example.yaml"))

@@ -83,8 +83,13 @@ extension ClientLoopSettings {
     /// - Returns: The settings, or `nil` if any of them is bad or missing.
     init?(validating raw: RawSettings, problems: inout [ConfigurationProblem]) {
         let apiKey = Self.resolvedAPIKey(raw, problems: &problems)
-        let orgId = raw[.clientLoopOrgID]
-        if orgId == nil {
+        var orgId = raw[.clientLoopOrgID]
+        if let placeholder = orgId, Self.isPlaceholder(placeholder) {
+            problems.append(ConfigurationProblem(.clientLoopOrgID, "\"\(placeholder)\" is the example's placeholder; set the id of "
+                + "the ClientLoop organisation the sessions belong to (ClientLoop gives it with your API key; it looks like "
+                + "35dHMM4pFzIykUsys1CDyZ9Xtkz)"))
+            orgId = nil
+        } else if orgId == nil {
             problems.append(ConfigurationProblem(.clientLoopOrgID, "is required"))
         }
         let environment = Self.validatedEnvironment(raw, problems: &problems)
@@ -116,6 +121,13 @@ extension ClientLoopSettings {
             timeoutMilliseconds: timeoutMilliseconds,
             poolSize: poolSize
         )
+    }
+
+    /// Whether a value is one of the placeholders example files and snippets use, not a real setting.
+    static func isPlaceholder(_ value: String) -> Bool {
+        let normalised = value.lowercased().filter { $0.isLetter || $0.isNumber }
+        let placeholders: Set<String> = ["yourorgid", "orgid", "orgreplaceme", "replaceme", "changeme", "todo", "xxx", "example"]
+        return placeholders.contains(normalised) || value.hasPrefix("<") || value.hasSuffix(">")
     }
 
     /// The upstream timeout, or `nil` after recording a problem.
@@ -251,7 +263,7 @@ extension ClientLoopSettings {
         guard let timeoutMilliseconds else { return nil }
         self.init(
             apiKey: Self.demoAPIKey,
-            orgId: raw[.clientLoopOrgID] ?? Self.demoOrgID,
+            orgId: raw[.clientLoopOrgID].flatMap { Self.isPlaceholder($0) ? nil : $0 } ?? Self.demoOrgID,
             environment: .prod,
             graphURL: Self.demoGraphURL,
             timeoutMilliseconds: timeoutMilliseconds
