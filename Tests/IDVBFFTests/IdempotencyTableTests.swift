@@ -8,15 +8,15 @@ import Testing
 struct IdempotencyTableTests {
     static let key = IdempotencyRecordKey(client: "192.0.2.1", key: "k-1")
     static let body = IdempotencyFingerprint(digest: [1, 2, 3])
-    static let answer = IdempotentAnswer(status: 200, headers: ["Content-Type": "application/json"], body: Array(#"{"token":"t"}"#.utf8))
+    static let answer = HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Array(#"{"token":"t"}"#.utf8))
 
-    private func ignore(_: IdempotentAnswer) {}
+    private func ignore(_: HTTPResponse) {}
 
     @Test("first claim proceeds; a duplicate while running waits and gets the answer; afterwards it is replayed")
     func claimWaitReplay() {
         let table = IdempotencyTable(ttlSeconds: 600, capacity: 10)
         #expect(table.claim(Self.key, fingerprint: Self.body, waiter: { _ in }) == .proceed)
-        let received = Mutex<[IdempotentAnswer]>([])
+        let received = Mutex<[HTTPResponse]>([])
         #expect(table.claim(Self.key, fingerprint: Self.body, waiter: { answer in received.withLock { $0.append(answer) } }) == .waiting)
         table.finish(Self.key, answer: Self.answer, keep: true)
         #expect(received.withLock { $0 } == [Self.answer])
@@ -41,7 +41,7 @@ struct IdempotencyTableTests {
         #expect(table.claim(Self.key, fingerprint: Self.body, waiter: { _ in }) == .proceed)
         let waited = Atomic<Int>(0)
         #expect(table.claim(Self.key, fingerprint: Self.body, waiter: { _ in waited.add(1, ordering: .relaxed) }) == .waiting)
-        table.finish(Self.key, answer: IdempotentAnswer(status: 503, headers: [:], body: []), keep: false)
+        table.finish(Self.key, answer: HTTPResponse(status: 503, headers: [:], body: []), keep: false)
         #expect(waited.load(ordering: .relaxed) == 1)
         #expect(table.claim(Self.key, fingerprint: Self.body, waiter: { _ in }) == .proceed)
     }

@@ -1,5 +1,5 @@
 /// A response built by Swift and handed to libevent in one piece.
-public struct HTTPResponse: Sendable {
+public struct HTTPResponse: Sendable, Equatable {
     /// The status code.
     public var status: Int
     /// Header fields besides those every response gets (`X-Request-Id`, `Content-Length`).

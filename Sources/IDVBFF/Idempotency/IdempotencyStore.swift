@@ -6,11 +6,11 @@ public protocol IdempotencyStore: Sendable {
     /// Claims `key` for a new request, or says what became of the request that claimed it first. When the answer is
     /// ``IdempotencyClaim/waiting``, `waiter` is called once with that request's answer, on whatever thread
     /// finishes it.
-    func claim(_ key: IdempotencyRecordKey, fingerprint: IdempotencyFingerprint, waiter: @escaping @Sendable (IdempotentAnswer) -> Void) -> IdempotencyClaim
+    func claim(_ key: IdempotencyRecordKey, fingerprint: IdempotencyFingerprint, waiter: @escaping @Sendable (HTTPResponse) -> Void) -> IdempotencyClaim
 
     /// The claimed request's answer: kept for replays when `keep` (until the key expires), handed to every waiter
     /// either way. Without `keep` the key is released, so that a retry runs the request again.
-    func finish(_ key: IdempotencyRecordKey, answer: IdempotentAnswer, keep: Bool)
+    func finish(_ key: IdempotencyRecordKey, answer: HTTPResponse, keep: Bool)
 }
 
 /// Who asked, and with which key: the same key from two clients is two keys.
@@ -33,25 +33,12 @@ public struct IdempotencyFingerprint: Hashable, Sendable {
     }
 }
 
-/// What a replay sends: the first answer's status, the fields that describe its body, and the body.
-public struct IdempotentAnswer: Sendable, Equatable {
-    public var status: Int
-    public var headers: HTTPHeaders
-    public var body: [UInt8]
-
-    public init(status: Int, headers: HTTPHeaders, body: [UInt8]) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-    }
-}
-
 /// The outcome of ``IdempotencyStore/claim(_:fingerprint:waiter:)``.
 public enum IdempotencyClaim: Sendable, Equatable {
     /// The key is new (or expired): run the request, then ``IdempotencyStore/finish(_:answer:keep:)``.
     case proceed
     /// A request with this key was answered: send this again.
-    case replay(IdempotentAnswer)
+    case replay(HTTPResponse)
     /// A request with this key is still running; the waiter will get its answer.
     case waiting
     /// The key was used for a different request.

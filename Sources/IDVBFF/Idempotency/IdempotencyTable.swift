@@ -18,8 +18,8 @@ public final class IdempotencyTable: IdempotencyStore {
     }
 
     private enum Record {
-        case running(IdempotencyFingerprint, waiters: [@Sendable (IdempotentAnswer) -> Void])
-        case answered(IdempotencyFingerprint, IdempotentAnswer, expires: Duration)
+        case running(IdempotencyFingerprint, waiters: [@Sendable (HTTPResponse) -> Void])
+        case answered(IdempotencyFingerprint, HTTPResponse, expires: Duration)
     }
 
     public init(ttlSeconds: Int, capacity: Int, clock: MonotonicClock = .continuous) {
@@ -33,7 +33,7 @@ public final class IdempotencyTable: IdempotencyStore {
 
     public func claim(
         _ key: IdempotencyRecordKey, fingerprint: IdempotencyFingerprint,
-        waiter: @escaping @Sendable (IdempotentAnswer) -> Void
+        waiter: @escaping @Sendable (HTTPResponse) -> Void
     ) -> IdempotencyClaim {
         let now = clock.now()
         return state.withLock { state in
@@ -57,9 +57,9 @@ public final class IdempotencyTable: IdempotencyStore {
         }
     }
 
-    public func finish(_ key: IdempotencyRecordKey, answer: IdempotentAnswer, keep: Bool) {
+    public func finish(_ key: IdempotencyRecordKey, answer: HTTPResponse, keep: Bool) {
         let expires = clock.now() + ttl
-        let waiters: [@Sendable (IdempotentAnswer) -> Void] = state.withLock { state in
+        let waiters: [@Sendable (HTTPResponse) -> Void] = state.withLock { state in
             guard case .running(let fingerprint, let waiters)? = state.records[key] else { return [] }
             if keep {
                 state.records[key] = .answered(fingerprint, answer, expires: expires)

@@ -59,8 +59,7 @@ public struct IdempotentHandler: RouteHandler {
             let store = store
             wrapped.handle(request, context: context) { response in
                 if claim == .proceed {
-                    let answer = IdempotentAnswer(status: response.status, headers: response.headers, body: response.body)
-                    store.finish(recordKey, answer: answer, keep: ![429, 503].contains(response.status))
+                    store.finish(recordKey, answer: response, keep: ![429, 503].contains(response.status))
                 }
                 respond(response)
             }
@@ -111,10 +110,10 @@ public struct IdempotentHandler: RouteHandler {
         return IdempotencyFingerprint(digest: Array(hash.finalize()))
     }
 
-    static func replay(_ answer: IdempotentAnswer) -> HTTPResponse {
-        var headers = answer.headers
-        headers.replaceOrAdd(name: replayedHeaderName, value: "true")
-        return HTTPResponse(status: answer.status, headers: headers, body: answer.body)
+    static func replay(_ answer: HTTPResponse) -> HTTPResponse {
+        var replayed = answer
+        replayed.headers.replaceOrAdd(name: replayedHeaderName, value: "true")
+        return replayed
     }
 }
 
