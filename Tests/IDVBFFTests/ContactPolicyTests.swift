@@ -65,6 +65,21 @@ struct ContactPolicyTests {
         }
         #expect(rejection.apiError == .contactForbidden)
         #expect(rejection.logReason == "the request's contactId differs from the token's clientloop_contact_id claim")
+        #expect(rejection.tokenFailureReason == "forbidden_contact")  // the idv_jwt_rejections_total label
+    }
+
+    @Test("a refused token is labelled for idv_jwt_rejections_total by its kind, never by its content")
+    func jwtRejectionMetricReasons() async throws {
+        let missing = try await jwtPolicy().resolveContact(bodyContactId: nil, authorization: nil, now: Self.now)
+        #expect(missing.failureError?.tokenFailureReason == "missing_authorization")
+        let notBearer = try await jwtPolicy().resolveContact(bodyContactId: nil, authorization: "Basic abc", now: Self.now)
+        #expect(notBearer.failureError?.tokenFailureReason == "not_bearer")
+        let expired = ContactRejection.unauthorized(.expired(expiration: 1, now: 100, leewaySeconds: 30))
+        #expect(expired.tokenFailureReason == "expired")
+        // The none policy involves no token: nothing to count as a JWT rejection.
+        let none = ContactPolicy.none.resolveContact(bodyContactId: "contact_9", authorization: nil, now: Self.now)
+        #expect(none.failureError?.apiError == .newContactsOnly)
+        #expect(none.failureError?.tokenFailureReason == nil)
     }
 
     @Test func jwtPolicyAllowsANewContactWhenTheClaimIsAbsentAndNewContactsAreAllowed() async throws {

@@ -36,11 +36,7 @@ struct KeyRotationTests {
     }
 
     private func start(volume: SecretVolume, threads: Int) throws -> (fake: ServerProcess, server: ServerProcess) {
-        let fake = try ServerProcess(
-            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
-            arguments: ["fake-clientloop", "--host", "127.0.0.1", "--port", "0",
-                        "--tls-cert", TestPKI.shared.valid.certificate, "--tls-key", TestPKI.shared.valid.key,
-                        "--api-key", Self.oldKey, "--api-key", Self.newKey])
+        let fake = try ServerProcess.fakeClientLoop(certificate: TestPKI.shared.valid, apiKeys: [Self.oldKey, Self.newKey])
         var environment = ServerProcess.baseEnvironment(threads: threads)
         environment["CLIENTLOOP_API_KEY"] = nil
         environment["CLIENTLOOP_API_KEY_FILE"] = volume.keyPath

@@ -44,13 +44,13 @@ struct UpstreamFixture {
 }
 
 extension ServerProcess {
-    /// `idv-bff fake-clientloop` over TLS on an ephemeral loopback port, demanding the test API key.
-    static func fakeClientLoop(certificate: TestPKI.KeyPair, arguments: [String] = []) throws -> ServerProcess {
+    /// `idv-bff fake-clientloop` over TLS on an ephemeral loopback port, accepting `apiKeys` (the test API key).
+    static func fakeClientLoop(certificate: TestPKI.KeyPair, apiKeys: [String] = [TestSecrets.apiKey], arguments: [String] = []) throws -> ServerProcess {
         try ServerProcess(
             environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
             arguments: ["fake-clientloop", "--host", "127.0.0.1", "--port", "0",
-                        "--tls-cert", certificate.certificate, "--tls-key", certificate.key,
-                        "--api-key", TestSecrets.apiKey] + arguments
+                        "--tls-cert", certificate.certificate, "--tls-key", certificate.key]
+                + apiKeys.flatMap { ["--api-key", $0] } + arguments
         )
     }
 }
