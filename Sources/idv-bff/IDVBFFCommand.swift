@@ -71,6 +71,12 @@ struct ServeCommand: ParsableCommand {
         }
         if checkConfig {
             print(configuration)
+            for warning in configuration.startupWarnings {
+                print("warning: \(warning)")
+            }
+            for note in configuration.startupNotes {
+                print("note: \(note)")
+            }
             return
         }
 

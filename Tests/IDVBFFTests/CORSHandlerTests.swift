@@ -155,7 +155,7 @@ struct CORSHandlerTests {
 
     @Test func sameOriginRequestPassesThroughWithoutCORSHeaders() throws {
         let inner = RecordingHandler()
-        let post = Self.request(.post, ["Origin": "https://api.example.com"])
+        let post = Self.request(.post, ["Origin": "http://api.example.com"])
         let response = try #require(Self.responses(of: CORSHandler(policy: CORSPolicy(.sameOriginOnly), wrapped: inner), to: post).first)
         #expect(inner.requests.count == 1)
         #expect(Self.corsFieldNames(response).isEmpty)

@@ -198,16 +198,51 @@ struct CORSPolicyTests {
 
     // MARK: Same origin only (empty list)
 
-    @Test(arguments: ["https://api.example.com", "http://api.example.com"])
-    func emptyListServesTheRequestsOwnOrigin(origin: String) {
-        #expect(Self.sameOriginOnly.decide(method: .post, headers: Self.actual(origin: origin)) == .sameOrigin)
+    @Test func emptyListServesTheRequestsOwnOriginWithItsScheme() {
+        let http = Self.actual(origin: "http://api.example.com")
+        let https = Self.actual(origin: "https://api.example.com")
+        #expect(Self.sameOriginOnly.decide(method: .post, headers: http) == .sameOrigin)
+        #expect(Self.sameOriginOnly.decide(method: .post, headers: https, scheme: .https) == .sameOrigin)
+        // The right host over the other scheme is another origin: a plain-HTTP listener is not https://its-host.
+        #expect(Self.sameOriginOnly.decide(method: .post, headers: https)
+            == .refused(.originNotAllowed(CORSOrigin(scheme: .https, host: "api.example.com"))))
+        #expect(Self.sameOriginOnly.decide(method: .post, headers: http, scheme: .https)
+            == .refused(.originNotAllowed(CORSOrigin(scheme: .http, host: "api.example.com"))))
+    }
+
+    @Test func theSchemeComesFromXForwardedProtoOfTrustedProxiesOnly() {
+        let proxies = ClientAddressResolver(trustedProxies: TrustedProxies([CIDR("10.0.0.0/8")!]))
+        let policy = CORSPolicy(.sameOriginOnly, proxies: proxies)
+        func request(from peer: String, forwardedProto: [String]) -> HTTPRequest {
+            var headers = Self.actual(origin: "https://api.example.com")
+            for value in forwardedProto {
+                headers.add(name: "X-Forwarded-Proto", value: value)
+            }
+            var request = HTTPRequest(method: .post, path: "/idv-session", headers: headers)
+            request.peerAddress = peer
+            return request
+        }
+        #expect(policy.decide(request(from: "10.1.2.3", forwardedProto: ["https"])) == .sameOrigin)
+        #expect(policy.decide(request(from: "10.1.2.3", forwardedProto: ["HTTPS"])) == .sameOrigin)
+        let refused = CORSDecision.refused(.originNotAllowed(CORSOrigin(scheme: .https, host: "api.example.com")))
+        // Anyone else's X-Forwarded-Proto is a claim, and so is a list whose writers cannot be told apart.
+        #expect(policy.decide(request(from: "192.0.2.7", forwardedProto: ["https"])) == refused)
+        #expect(policy.decide(request(from: "10.1.2.3", forwardedProto: ["https, http"])) == refused)
+        #expect(policy.decide(request(from: "10.1.2.3", forwardedProto: ["https", "https"])) == refused)
+        #expect(policy.decide(request(from: "10.1.2.3", forwardedProto: [])) == refused)
+    }
+
+    @Test func startUpNotesSayHowTheOriginsApply() {
+        #expect(Self.listed.startupNotes == [CORSPolicy.listedOriginsNote])
+        #expect(Self.sameOriginOnly.startupNotes == [CORSPolicy.sameOriginOnlyNote])
+        #expect(Self.anyOrigin.startupNotes.isEmpty)
     }
 
     @Test func emptyListComparesPortsWithTheHost() {
         let withPort = Self.actual(origin: "http://localhost:8080", host: "localhost:8080")
         #expect(Self.sameOriginOnly.decide(method: .post, headers: withPort) == .sameOrigin)
         let defaultPort = Self.actual(origin: "https://api.example.com", host: "api.example.com:443")
-        #expect(Self.sameOriginOnly.decide(method: .post, headers: defaultPort) == .sameOrigin)
+        #expect(Self.sameOriginOnly.decide(method: .post, headers: defaultPort, scheme: .https) == .sameOrigin)
         let otherPort = Self.actual(origin: "http://localhost:3000", host: "localhost:8080")
         #expect(Self.sameOriginOnly.decide(method: .post, headers: otherPort)
             == .refused(.originNotAllowed(CORSOrigin(scheme: .http, host: "localhost", port: 3000))))
@@ -230,7 +265,7 @@ struct CORSPolicyTests {
         #expect(Self.decideOptions(Self.sameOriginOnly, Self.preflight())
             == .refused(.originNotAllowed(CORSOrigin(scheme: .https, host: "app.example.com"))))
         // Browsers do not preflight their own origin; if something does, the route answers as to anyone.
-        #expect(Self.decideOptions(Self.sameOriginOnly, Self.preflight(origin: "https://api.example.com")) == .sameOrigin)
+        #expect(Self.decideOptions(Self.sameOriginOnly, Self.preflight(origin: "http://api.example.com")) == .sameOrigin)
     }
 
     // MARK: Headers never sent

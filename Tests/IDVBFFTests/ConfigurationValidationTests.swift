@@ -83,7 +83,16 @@ extension ConfigurationTests {
 
     @Test func portThatIsNotANumberIsAProblem() async {
         let problems = await Self.problems(overrides: ConfigurationOverrides(port: "abc"))
-        #expect(problems.map(\.description) == [#"http.port (HTTP_PORT): "abc" is not a port number (0-65535)"#])
+        #expect(problems.map(\.description) == [#"http.port (--port): "abc" is not a port number (0-65535)"#])
+    }
+
+    @Test func aPortProblemNamesWhereTheValueWasSet() async {
+        let fromEnvironment = await Self.problems(environment: Self.requiredEnvironment.merging(["HTTP_PORT": "70000"]) { $1 })
+        #expect(fromEnvironment.map(\.description) == [#"http.port (HTTP_PORT): "70000" is not a port number (0-65535)"#])
+        // The flag wins over the variable, so only its value can be at fault.
+        let overridden = await Self.problems(
+            environment: Self.requiredEnvironment.merging(["HTTP_PORT": "8080"]) { $1 }, overrides: ConfigurationOverrides(port: "70000"))
+        #expect(overridden.map(\.description) == [#"http.port (--port): "70000" is not a port number (0-65535)"#])
     }
 
     @Test(arguments: [
@@ -119,7 +128,7 @@ extension ConfigurationTests {
     @Test func hostWithPortIsAProblem() async {
         let problems = await Self.problems(overrides: ConfigurationOverrides(host: "0.0.0.0:8080"))
         #expect(problems.map(\.description) == [
-            #"http.host (HTTP_HOST): "0.0.0.0:8080" includes a port; set http.port (HTTP_PORT) instead"#
+            #"http.host (--host): "0.0.0.0:8080" includes a port; set http.port (HTTP_PORT) instead"#
         ])
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import IDVBFF
 import Testing
 
 /// Start-up with bad or inspected configuration, and the promise that the API key never reaches any output.
@@ -106,5 +107,26 @@ extension ConfigurationProcessTests {
         for option in ["--demo", "--port", "--config", "--check-config", "healthcheck", "fake-clientloop"] {
             #expect(help.stdout.contains(option), "\(option) missing from --help")
         }
+    }
+}
+
+extension ConfigurationProcessTests {
+    @Test("--check-config says how the CORS origins apply, and a bad --port is reported as the flag's")
+    func checkConfigNotesAndFlagAttribution() throws {
+        var environment = ServerProcess.baseEnvironment()
+        let sameOrigin = try ServerProcess.runToExit(environment: environment, arguments: ["--check-config"])
+        #expect(sameOrigin.status == 0)
+        #expect(sameOrigin.stdout.contains("note: \(CORSPolicy.sameOriginOnlyNote)"))
+
+        environment["CORS_ALLOWED_ORIGINS"] = "https://app.example.com"
+        let listed = try ServerProcess.runToExit(environment: environment, arguments: ["--check-config"])
+        #expect(listed.stdout.contains("note: \(CORSPolicy.listedOriginsNote)"))
+        #expect(!listed.stdout.contains(CORSPolicy.sameOriginOnlyNote))
+
+        environment["HTTP_PORT"] = "8080"
+        let badFlag = try ServerProcess.runToExit(environment: environment, arguments: ["--check-config", "--port", "70000"])
+        #expect(badFlag.status == 78)
+        #expect(badFlag.stderr.contains(#"http.port (--port): "70000" is not a port number (0-65535)"#))
+        #expect(!badFlag.stderr.contains("HTTP_PORT"))
     }
 }

@@ -50,6 +50,26 @@ struct SecurityTests {
         #expect(allowed.header("Vary") == "Origin")
     }
 
+    @Test("with no origin configured, only the request's own scheme and Host are same-origin; https only via a trusted proxy")
+    func sameOriginComparesTheScheme() throws {
+        // The test client sends Host: 127.0.0.1 to this plain-HTTP listener.
+        let direct = try fixture([:])
+        #expect(try direct.mint(headers: [("Origin", "http://127.0.0.1")]).status == 200)
+        let otherScheme = try direct.mint(headers: [("Origin", "https://127.0.0.1")])
+        #expect(otherScheme.status == 403)
+        #expect(otherScheme.errorCode == "origin_not_allowed")
+        // An untrusted peer's X-Forwarded-Proto is ignored.
+        #expect(try direct.mint(headers: [("Origin", "https://127.0.0.1"), ("X-Forwarded-Proto", "https")]).status == 403)
+        #expect(try direct.fakeStats()["requests"] as? Int == 1)
+
+        let proxied = try fixture(["PROXY_TRUSTED_CIDRS": "127.0.0.1/32"])
+        let https = try proxied.mint(headers: [("Origin", "https://127.0.0.1"), ("X-Forwarded-Proto", "https")])
+        #expect(https.status == 200)
+        #expect(https.header("Access-Control-Allow-Origin") == nil)  // same-origin: no CORS headers needed
+        #expect(try proxied.mint(headers: [("Origin", "http://127.0.0.1"), ("X-Forwarded-Proto", "https")]).status == 403)
+        #expect(try proxied.fakeStats()["requests"] as? Int == 1)
+    }
+
     @Test("every response carries the hardening headers and no Server header")
     func hardeningHeaders() throws {
         let fixture = try fixture([:])

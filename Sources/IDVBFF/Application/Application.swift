@@ -27,9 +27,9 @@ public final class Application {
         let poolOptions = UpstreamPoolOptions(url: settings.graphURL, poolSize: settings.poolSize, timeoutSeconds: settings.timeoutSeconds)
         // Shared by every loop: a client's connections may land on any of them.
         let security = configuration.security
-        let cors = CORSPolicy(security.cors)
-        let limiter = RateLimiter(policy: security.rateLimit)
         let clientAddresses = ClientAddressResolver(trustedProxies: security.trustedProxies)
+        let cors = CORSPolicy(security.cors, proxies: clientAddresses)
+        let limiter = RateLimiter(policy: security.rateLimit)
         let forwardedForWarnings = WarningThrottle(interval: .seconds(300))
         let inFlight = ConcurrencyLimit(maximum: security.maxInFlight)
         let apiKey = APIKeyHolder(settings.apiKey)
@@ -37,8 +37,11 @@ public final class Application {
         let metricsEndpoint = configuration.metrics.enabled ? MetricsEndpoint(registry: PrometheusCollectorRegistry()) : nil
         let metrics = metricsEndpoint.map { ServiceMetrics(factory: MetricsEndpoint.makeFactory(registry: $0.registry)) } ?? .disabled
         let metricsOnMainListener = configuration.metrics.port == nil ? metricsEndpoint : nil
-        for warning in security.contactPolicy.startupWarnings + cors.startupWarnings(contactPolicyIsBody: security.contactPolicy == .body) {
+        for warning in configuration.startupWarnings {
             logger.warning("\(warning)")
+        }
+        for note in configuration.startupNotes {
+            logger.info("\(note)")
         }
 
         server = try Server(options: HTTPServerOptions(configuration), lifecycle: lifecycle, logger: logger) { loop in

@@ -13,9 +13,12 @@ public import EventHTTP
 ///   is allowed, and refused with `403 origin_not_allowed` before the route runs when it is not.
 ///
 /// With no configured origin (``CORSAllowedOrigins/sameOriginOnly``) the server would have to know its own public
-/// origin, which a proxy may hide. Instead, an `Origin` equal to `http://` or `https://` followed by the request's
-/// own `Host` counts as same-origin: such requests are served without CORS headers, and every other `Origin` is
-/// refused. A configured list is taken literally: a page served from the API's own host must be listed too.
+/// origin, which a proxy may hide. Instead, an `Origin` equal to the request's own scheme followed by its `Host`
+/// counts as same-origin: such requests are served without CORS headers, and every other `Origin` is refused. The
+/// listener speaks plain HTTP, so the scheme is `http` unless a trusted proxy says `X-Forwarded-Proto: https`
+/// (``ClientAddressResolver/scheme(peerAddress:headers:)``). `Host` is the client's word: a DNS-rebinding page
+/// names itself there, which is why production should list its origins. A configured list is taken literally: a
+/// page served from the API's own host must be listed too (said at start-up, ``startupNotes``).
 ///
 /// `Access-Control-Allow-Credentials` is never sent, not even with `*`.
 public struct CORSPolicy: Sendable {
@@ -38,21 +41,28 @@ public struct CORSPolicy: Sendable {
     private static let preflightVaryValue = CORSVary.preflight.joined(separator: ", ")
     private static let actualVaryValue = CORSVary.actual.joined(separator: ", ")
     private let maxAgeValue: String
+    /// Whose `X-Forwarded-Proto` tells the request's scheme.
+    private let proxies: ClientAddressResolver
 
     /// Creates the policy the options describe.
-    public init(_ options: CORSOptions) {
+    /// - Parameters:
+    ///   - options: The allowed origins and the preflight lifetime.
+    ///   - proxies: The proxies believed about the scheme a request arrived with (for same-origin requests).
+    public init(_ options: CORSOptions, proxies: ClientAddressResolver = ClientAddressResolver()) {
         allowedOrigins = options.allowedOrigins
         maxAgeSeconds = max(0, options.maxAgeSeconds)
         maxAgeValue = String(maxAgeSeconds)
+        self.proxies = proxies
     }
 
     /// Decides about a request.
     public func decide(_ request: HTTPRequest) -> CORSDecision {
-        decide(method: request.method, headers: request.headers)
+        decide(method: request.method, headers: request.headers,
+               scheme: proxies.scheme(peerAddress: request.peerAddress, headers: request.headers))
     }
 
-    /// Decides about a request given its method and header fields.
-    public func decide(method: HTTPMethod, headers: HTTPHeaders) -> CORSDecision {
+    /// Decides about a request given its method, header fields and the scheme it arrived with at the edge.
+    public func decide(method: HTTPMethod, headers: HTTPHeaders, scheme: CORSOrigin.Scheme = .http) -> CORSDecision {
         let origins = headers.values(named: "Origin")
         guard !origins.isEmpty else { return .notCORS }
         let requestedMethods = headers.values(named: "Access-Control-Request-Method")
@@ -63,7 +73,7 @@ public struct CORSPolicy: Sendable {
         }
 
         let echoedOrigin: String
-        switch judge(originValues: origins, host: headers["Host"]) {
+        switch judge(originValues: origins, ownOrigin: (scheme, headers["Host"])) {
         case .allowed(let origin):
             echoedOrigin = origin
         case .sameOrigin:
@@ -100,7 +110,7 @@ public struct CORSPolicy: Sendable {
         case refused(CORSRefusal)
     }
 
-    private func judge(originValues: [String], host: String?) -> OriginJudgement {
+    private func judge(originValues: [String], ownOrigin: (scheme: CORSOrigin.Scheme, host: String?)) -> OriginJudgement {
         switch allowedOrigins {
         case .any:
             // `*` answers every origin alike, so what was sent does not matter.
@@ -118,7 +128,8 @@ public struct CORSPolicy: Sendable {
             case .refused(let refusal):
                 return .refused(refusal)
             case .origin(let origin):
-                return Self.isOwnOrigin(origin, host: host) ? .sameOrigin : .refused(.originNotAllowed(origin))
+                return Self.isOwnOrigin(origin, scheme: ownOrigin.scheme, host: ownOrigin.host)
+                    ? .sameOrigin : .refused(.originNotAllowed(origin))
             }
         }
     }
@@ -145,12 +156,11 @@ public struct CORSPolicy: Sendable {
         }
     }
 
-    /// Whether `origin` is `http://` or `https://` followed by the request's `Host`, both normalised.
-    private static func isOwnOrigin(_ origin: CORSOrigin, host: String?) -> Bool {
+    /// Whether `origin` is the request's scheme followed by its `Host`, both normalised.
+    private static func isOwnOrigin(_ origin: CORSOrigin, scheme: CORSOrigin.Scheme, host: String?) -> Bool {
         guard let host, !host.isEmpty else { return false }
         // The Host header is an authority; read as an origin it gets the same validation and normalisation.
-        let ownOrigins = [CORSOrigin.Scheme.http, .https].compactMap { try? CORSOrigin(validating: "\($0.rawValue)://\(host)") }
-        return ownOrigins.contains(origin)
+        return (try? CORSOrigin(validating: "\(scheme.rawValue)://\(host)")) == origin
     }
 
     // MARK: Headers
@@ -291,6 +301,26 @@ extension CORSPolicy {
             [Self.anyOriginWithBodyContactWarning]
         case (.any, false), (.exactly, _), (.sameOriginOnly, _):
             []
+        }
+    }
+
+    /// Said at start-up (and by `--check-config`) when a list of origins is configured: it replaces the same-origin
+    /// rule rather than adding to it.
+    public static let listedOriginsNote =
+        "CORS allows only the listed origins: a page served from this server's own host must be listed in "
+        + "cors.allowed_origins (CORS_ALLOWED_ORIGINS) too"
+    /// Said when no origin is configured.
+    public static let sameOriginOnlyNote =
+        "no CORS origin is configured: only pages whose origin is this request's own scheme and Host may call "
+        + "(X-Forwarded-Proto believed from proxy.trusted_cidrs only); Host is the client's word, so production "
+        + "should list its origins in cors.allowed_origins (CORS_ALLOWED_ORIGINS)"
+
+    /// How the configured origins will be applied, for operators: one sentence each.
+    public var startupNotes: [String] {
+        switch allowedOrigins {
+        case .exactly: [Self.listedOriginsNote]
+        case .sameOriginOnly: [Self.sameOriginOnlyNote]
+        case .any: []
         }
     }
 }

@@ -35,11 +35,13 @@ extension AppConfiguration {
         let security = SecuritySettings(validating: raw, demo: overrides.demo, problems: &problems)
         let metrics = MetricsSettings(validating: raw, httpPort: http?.port, problems: &problems)
         let idempotency = IdempotencySettings(validating: raw, problems: &problems)
+        // A bad value typed as --port is reported as the flag's, not as the environment variable's.
+        problems = problems.map(overrides.attributing)
         guard problems.isEmpty, let http, let clientLoop, let log, let shutdown, let security, let metrics, let idempotency else {
             throw ConfigurationError(problems: problems)
         }
         return AppConfiguration(http: http, clientLoop: clientLoop, log: log, shutdown: shutdown, security: security,
-                                metrics: metrics, idempotency: idempotency)
+                                metrics: metrics, idempotency: idempotency, demo: overrides.demo)
     }
 
     /// Loads and validates the configuration from this process's environment and processor count.
@@ -91,6 +93,17 @@ public struct ConfigurationOverrides: Sendable, Equatable {
         values[.httpHost] = host
         values[.httpPort] = port
         return values
+    }
+
+    /// The flag that sets each overridable setting.
+    static let flags: [SettingKey: String] = [.httpHost: "--host", .httpPort: "--port"]
+
+    /// `problem`, naming the flag instead of the environment variable when the value came from the command line.
+    func attributing(_ problem: ConfigurationProblem) -> ConfigurationProblem {
+        guard let key = values.keys.first(where: { $0.name == problem.key }), let flag = Self.flags[key] else { return problem }
+        var attributed = problem
+        attributed.environmentVariable = flag
+        return attributed
     }
 }
 

@@ -28,6 +28,9 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
     /// How `Idempotency-Key` answers are kept.
     public var idempotency: IdempotencySettings
 
+    /// `--demo`: ClientLoop is the in-process fake, and `GET /` serves the demo page.
+    public var demo: Bool
+
     /// Creates a configuration from settings already validated, as tests of other components do.
     /// - Parameters:
     ///   - http: How the HTTP server listens.
@@ -41,8 +44,10 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
         shutdown: ShutdownSettings = ShutdownSettings(),
         security: SecuritySettings = SecuritySettings(),
         metrics: MetricsSettings = MetricsSettings(),
-        idempotency: IdempotencySettings = IdempotencySettings()
+        idempotency: IdempotencySettings = IdempotencySettings(),
+        demo: Bool = false
     ) {
+        self.demo = demo
         self.http = http
         self.clientLoop = clientLoop
         self.log = log
@@ -74,6 +79,17 @@ public struct AppConfiguration: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// One `key = value` line per setting, secrets redacted, as printed by `--check-config`.
+    /// Valid but probably unmeant combinations, logged as warnings at start-up and printed by `--check-config`.
+    public var startupWarnings: [String] {
+        security.contactPolicy.startupWarnings
+            + CORSPolicy(security.cors).startupWarnings(contactPolicyIsBody: security.contactPolicy == .body)
+    }
+
+    /// How settings that are easy to misread will be applied, logged at start-up and printed by `--check-config`.
+    public var startupNotes: [String] {
+        CORSPolicy(security.cors).startupNotes
+    }
+
     public var description: String {
         let notSet = "(not set)"
         let lines: [(SettingKey, String)] = [

@@ -5,7 +5,8 @@ public struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible
     /// The dotted key at fault, such as `http.port`, or `config` for the configuration file itself.
     public var key: String
 
-    /// The environment variable that sets ``key``, if there is one.
+    /// Where the faulty value was set: the environment variable for ``key``, or the command-line flag when the
+    /// value was typed there (`--port`); `nil` when neither applies.
     public var environmentVariable: String?
 
     /// What is wrong and, where it helps, what is expected instead.

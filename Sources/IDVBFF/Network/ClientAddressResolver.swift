@@ -49,6 +49,16 @@ public struct ClientAddressResolver: Sendable {
         return client
     }
 
+    /// The scheme a request arrived with at the edge: `https` only when the socket peer is a trusted proxy and it
+    /// says so in one `X-Forwarded-Proto` value; otherwise `http`, which is what this listener speaks. A list
+    /// (`https, http`) is not believed: which proxy wrote which member cannot be told.
+    public func scheme(peerAddress: String?, headers: HTTPHeaders) -> WebScheme {
+        guard let peer = peerAddress.flatMap(Self.peerIPAddress), trustedProxies.contains(peer) else { return .http }
+        let values = headers.values(named: "X-Forwarded-Proto")
+        guard values.count == 1, values[0].trimmingSpacesAndTabs().lowercased() == "https" else { return .http }
+        return .https
+    }
+
     /// The socket peer's address. A link-local peer comes with a zone (`fe80::1%eth0`); the zone is the server's own
     /// interface name, not part of who the client is, so it is dropped here (unlike in `X-Forwarded-For`).
     private static func peerIPAddress(_ text: String) -> IPAddress? {
