@@ -52,8 +52,8 @@ enum FuzzTargets {
                 let parts = line.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
                 headers.add(name: String(parts[0]), value: parts.count > 1 ? String(parts[1].trimmingSpacesAndTabs()) : "")
             }
-            _ = RequestFraming.violation(headers: headers, version: .http11)
-            _ = RequestFraming.violation(headers: headers, version: HTTPVersion(major: 1, minor: 0))
+            _ = RequestFraming.violation(headers: headers, version: .http11, method: .post)
+            _ = RequestFraming.violation(headers: headers, version: HTTPVersion(major: 1, minor: 0), method: .head)
         case 5:
             // Request ids, and a rendered error quoting client text: always valid strict JSON.
             var generator = RequestIDGenerator(seed: 1)
@@ -67,7 +67,7 @@ enum FuzzTargets {
             guard let request else { return }
             defer { evhttp_request_free(request) }
             if let parsed = HTTPRequest(libevent: request) {
-                _ = RequestFraming.violation(headers: parsed.headers, version: parsed.version)
+                _ = RequestFraming.violation(headers: parsed.headers, version: parsed.version, method: parsed.method)
             }
         }
     }

@@ -3,12 +3,28 @@ import Testing
 
 @Suite("Request framing rules")
 struct RequestFramingRuleTests {
-    private static func violation(_ fields: [(String, String)], version: HTTPVersion = .http11) -> RequestFraming.Violation? {
+    private static func violation(
+        _ fields: [(String, String)], version: HTTPVersion = .http11, method: HTTPMethod = .post
+    ) -> RequestFraming.Violation? {
         var headers = HTTPHeaders()
         for (name, value) in fields {
             headers.add(name: name, value: value)
         }
-        return RequestFraming.violation(headers: headers, version: version)
+        return RequestFraming.violation(headers: headers, version: version, method: method)
+    }
+
+    @Test func aBodyOnHEADOrTRACEIsRefusedSinceItWouldBeReadAsTheNextRequest() {
+        for method in [HTTPMethod.head, .trace] {
+            #expect(Self.violation([("Host", "a"), ("Content-Length", "41")], method: method) == .bodyOnBodilessMethod)
+            #expect(Self.violation([("Host", "a"), ("Content-Length", "0")], method: method) == nil)
+            #expect(Self.violation([("Host", "a"), ("Content-Length", "00")], method: method) == nil)
+            #expect(Self.violation([("Host", "a")], method: method) == nil)
+            #expect(Self.violation([("Host", "a"), ("Transfer-Encoding", "chunked")], method: method) == .chunkedBody)
+        }
+        // Every other method's body is read (and framed by Content-Length).
+        for method in HTTPMethod.allCases where method != .head && method != .trace {
+            #expect(Self.violation([("Host", "a"), ("Content-Length", "41")], method: method) == nil)
+        }
     }
 
     @Test func unambiguousRequestsPass() {

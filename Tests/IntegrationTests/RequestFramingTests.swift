@@ -60,6 +60,27 @@ struct RequestFramingTests {
         #expect(answered.count == (row.refuser == .idvBFF ? 1 : 0))
     }
 
+    @Test("a body on HEAD or TRACE, which evhttp never reads, is refused rather than read as a second request",
+          arguments: ["HEAD /healthz", "TRACE /idv-session"])
+    func bodyOnABodilessMethodIsRefused(requestLine: String) throws {
+        let fixture = try UpstreamFixture()
+        let connection = try HTTPConnection(port: fixture.server.port)
+        // The "body" is a whole mint: were it read as the next request, the fake would count it.
+        let smuggled = "POST /idv-session HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+        try connection.send("\(requestLine) HTTP/1.1\r\nHost: a\r\nContent-Length: \(smuggled.utf8.count)\r\n\r\n\(smuggled)")
+        let method = String(requestLine.prefix { $0 != " " })
+        let response = try connection.readResponse(method: method)
+        #expect(response.status == 400)
+        #expect(response.header("Connection") == "close")
+        if method != "HEAD" {
+            #expect(response.errorCode == "bad_request")
+        }
+        #expect(fixture.server.waitForLog("refusing a request with ambiguous framing"))
+        #expect(connection.isClosedByPeer())
+        #expect(try fixture.fakeStats()["requests"] as? Int == 0)
+        #expect(fixture.server.logEntries.filter { $0["message"] as? String == "request" }.count == 1)
+    }
+
     @Test("a chunked body gets 411 length_required and a close, and never reaches ClientLoop")
     func chunkedBodyIsRefused() throws {
         let fixture = try UpstreamFixture()

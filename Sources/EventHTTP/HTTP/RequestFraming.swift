@@ -15,7 +15,7 @@ public enum RequestFraming {
     /// What is wrong with a request's framing, in a fixed phrase safe to answer with.
     public enum Violation: String, Sendable, Equatable, CaseIterable {
         case repeatedContentLength = "more than one Content-Length field"
-        case invalidContentLength = "Content-Length is not a decimal number"
+        case invalidContentLength = "a Content-Length that is not a decimal number"
         case contentLengthWithTransferEncoding = "both Content-Length and Transfer-Encoding"
         case unsupportedTransferEncoding = "a Transfer-Encoding other than chunked"
         case chunkedBody = "a chunked body; send Content-Length"
@@ -24,13 +24,19 @@ public enum RequestFraming {
         case repeatedHost = "more than one Host field"
         case invalidHost = "a Host that is not a host and port"
         case invalidFieldName = "a field name that is not a token (whitespace before the colon, say)"
+        case bodyOnBodilessMethod = "a body on a HEAD or TRACE request, which is never read"
     }
+
+    /// The methods whose body evhttp never reads: their body bytes would be parsed as the next request.
+    static let methodsWithoutBody: Set<HTTPMethod> = [.head, .trace]
 
     /// The first rule the request breaks, or `nil` when its framing is unambiguous.
     /// - Parameters:
     ///   - headers: The request's fields as evhttp parsed them, names as sent.
     ///   - version: The request's HTTP version.
-    public static func violation(headers: HTTPHeaders, version: HTTPVersion) -> Violation? {
+    ///   - method: The request's method: evhttp reads no body for `HEAD` and `TRACE`, so one announced there is
+    ///     refused rather than left in the buffer to be read as another request.
+    public static func violation(headers: HTTPHeaders, version: HTTPVersion, method: HTTPMethod) -> Violation? {
         var contentLengths: [String] = []
         var transferEncodings: [String] = []
         var hosts: [String] = []
@@ -56,6 +62,10 @@ public enum RequestFraming {
                 return .unsupportedTransferEncoding
             }
             return .chunkedBody
+        }
+        // (A Transfer-Encoding was refused above, whatever the method.)
+        if methodsWithoutBody.contains(method), let length = contentLengths.first, length.contains(where: { $0 != "0" }) {
+            return .bodyOnBodilessMethod
         }
         if hosts.count > 1 { return .repeatedHost }
         if hosts.isEmpty, version >= HTTPVersion(major: 1, minor: 1) { return .missingHost }

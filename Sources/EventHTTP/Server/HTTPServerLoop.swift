@@ -231,7 +231,7 @@ final class HTTPServerLoop: @unchecked Sendable {
             send(response, to: request, request: parsed, context: context, started: started)
         }
         guard let responder else { return reply(HTTPResponse(status: 503)) }  // torn down; not reached while serving
-        if let violation = RequestFraming.violation(headers: parsed.headers, version: parsed.version) {
+        if let violation = RequestFraming.violation(headers: parsed.headers, version: parsed.version, method: parsed.method) {
             context.logger.notice("refusing a request with ambiguous framing", metadata: ["violation": .string(violation.rawValue)])
             var answer = responder.answer(.ambiguousFraming(violation), to: parsed, context: context)
             // Whatever else is buffered on the connection must not be read as a request.

@@ -48,13 +48,13 @@ public enum APIError: Error, Sendable, Equatable {
     case newContactsOnly
     /// The client sent too many requests; retry after the given seconds. `rateLimitHeaders` are the `RateLimit-Policy`
     /// and `RateLimit` fields that go with the answer.
+    case rateLimited(retryAfterSeconds: Int, rateLimitHeaders: HTTPHeaders = [:])
     /// A preflight from an allowed origin asks for a method or header the API does not allow; `refused` says which.
     case preflightRefused(refused: String)
     /// `Idempotency-Key` is not one string of 1 to 255 visible ASCII characters.
     case invalidIdempotencyKey
     /// The `Idempotency-Key` was already used for a different request.
     case idempotencyKeyReused
-    case rateLimited(retryAfterSeconds: Int, rateLimitHeaders: HTTPHeaders = [:])
 
     /// The longest field name quoted back in a message, in characters.
     static let maximumQuotedFieldLength = 64
@@ -137,7 +137,7 @@ public enum APIError: Error, Sendable, Equatable {
         case .rateLimited(let seconds, _):
             "Too many requests; retry in \(Self.clampedSeconds(seconds)) second\(Self.clampedSeconds(seconds) == 1 ? "" : "s")."
         case .preflightRefused(let refused):
-            "This origin is allowed, but its preflight \(Self.quotable(refused)); allowed are POST with "
+            "This origin is allowed, but its \(Self.quotable(refused)); allowed are POST with "
                 + CORSPolicy.allowedRequestHeaders.joined(separator: ", ") + "."
         case .invalidIdempotencyKey:
             "Idempotency-Key must be one string of 1 to 255 visible ASCII characters."
