@@ -73,4 +73,31 @@ struct IdempotencyTests {
         #expect(try mint(fixture, key: "busy", body: #"{"contactId":"fail-rate-limited"}"#).status == 503)
         #expect(try fixture.fakeStats()["requests"] as? Int == 2)
     }
+
+    @Test("a refusal is not kept, so the corrected request runs; an answer whose upstream outcome is unknown is replayed")
+    func whatIsKept() throws {
+        let fixture = try UpstreamFixture()
+        let refused = try mint(fixture, key: "fix-me", body: #"{"contactId":"not valid!"}"#)
+        #expect(refused.status == 400 && refused.errorCode == "invalid_request")
+        let corrected = try mint(fixture, key: "fix-me", body: #"{"contactId":"c_1"}"#)
+        #expect(corrected.status == 200 && corrected.header("Idempotent-Replayed") == nil)
+
+        // ClientLoop failed after the request may have reached it: the same key must not try again.
+        let failed = try mint(fixture, key: "unknown-outcome", body: #"{"contactId":"fail-server-error"}"#)
+        #expect(failed.status == 502)
+        let replayed = try mint(fixture, key: "unknown-outcome", body: #"{"contactId":"fail-server-error"}"#)
+        #expect(replayed.status == 502 && replayed.header("Idempotent-Replayed") == "true")
+        #expect(replayed.body == failed.body)
+        #expect(try fixture.fakeStats()["requests"] as? Int == 2)
+    }
+
+    @Test("another Authorization with the same key is another request: 422, never someone else's token")
+    func authorizationIsPartOfTheRequest() throws {
+        let fixture = try UpstreamFixture()
+        #expect(try fixture.mint(headers: [("Idempotency-Key", "shared"), ("Authorization", "Bearer first-user")]).status == 200)
+        let other = try fixture.mint(headers: [("Idempotency-Key", "shared"), ("Authorization", "Bearer second-user")])
+        #expect(other.status == 422 && other.errorCode == "idempotency_key_reused")
+        #expect(other.json?["token"] == nil)
+        #expect(try fixture.fakeStats()["requests"] as? Int == 1)
+    }
 }

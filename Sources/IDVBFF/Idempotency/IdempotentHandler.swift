@@ -7,8 +7,11 @@ import Logging
 /// the first is still running waits for its answer; the same key with another body gets `422`. Requests without the
 /// header pass straight through.
 ///
-/// "The same client" is the address the rate limiter sees (``ClientAddressResolver``). Answers that invite a retry
-/// (`429`, `503`) are not kept, so a retry with the same key runs again. One per loop; the store is shared.
+/// "The same client" is the address the rate limiter sees (``ClientAddressResolver``); "the same request" is the
+/// method, path, body and `Authorization` (another bearer token is another caller's request). Only answers after
+/// which a session may exist are kept: successes, and `5xx` answers whose upstream outcome is unknown (`502`,
+/// `504`). A `4xx` refusal happened before any mint, so a corrected retry with the same key runs again, and so does
+/// a retry after `503` (`429` and `503` ask for one). One per loop; the store is shared.
 public struct IdempotentHandler: RouteHandler {
     /// The request field.
     public static let headerName = "Idempotency-Key"
@@ -59,7 +62,7 @@ public struct IdempotentHandler: RouteHandler {
             let store = store
             wrapped.handle(request, context: context) { response in
                 if claim == .proceed {
-                    store.finish(recordKey, answer: response, keep: ![429, 503].contains(response.status))
+                    store.finish(recordKey, answer: response, keep: Self.keeps(status: response.status))
                 }
                 respond(response)
             }
@@ -102,10 +105,18 @@ public struct IdempotentHandler: RouteHandler {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// SHA-256 of the method, the path and the body.
+    /// Whether an answer with `status` is kept for replay: not a refusal the request could be corrected from, nor
+    /// an invitation to retry.
+    static func keeps(status: Int) -> Bool {
+        !(400...499).contains(status) && status != 503
+    }
+
+    /// SHA-256 of the method, the path, the `Authorization` field and the body.
     static func fingerprint(of request: HTTPRequest) -> IdempotencyFingerprint {
         var hash = SHA256()
         hash.update(data: Array("\(request.method.rawValue) \(request.path)\n".utf8))
+        hash.update(data: Array(request.headers.values(named: "Authorization").joined(separator: "\n").utf8))
+        hash.update(data: [0])  // the body starts here, whatever the field held
         hash.update(data: request.body)
         return IdempotencyFingerprint(digest: Array(hash.finalize()))
     }
