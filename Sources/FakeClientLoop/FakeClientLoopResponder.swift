@@ -4,8 +4,8 @@ public import Foundation
 /// Decides what the fake ClientLoop GraphQL endpoint answers; the network layer only carries answers out.
 ///
 /// `POST` on any path is the GraphQL endpoint of ClientLoop's schema (`Schema/clientloop.graphql`). Requests are
-/// checked in the order a GraphQL-over-HTTP server checks them (method, credentials, media types, idv-bff's headers,
-/// body), then run by ``FakeGraphQLExecution`` (parse,
+/// checked in the order a GraphQL-over-HTTP server checks them (method, credentials, media types, idv-bff's headers
+/// when ``FakeClientLoopOptions/expectsIDVBFFHeaders`` is set, body), then run by ``FakeGraphQLExecution`` (parse,
 /// validate, operation, variables, execution); then the contact id of a minted session may pick a
 /// ``FakeClientLoopTrigger``; then `--fail-rate` may turn a success into a 500. Every GraphQL answer waits
 /// `latencyMilliseconds`. `GET /__stats` bypasses all of that and answers ``FakeClientLoopStats`` at once;
@@ -95,7 +95,7 @@ public struct FakeClientLoopResponder: Sendable {
 
     private mutating func decide(_ request: HTTPRequest) -> (FakeAnswer, mintsSession: Bool) {
         let latency = max(0, options.latencyMilliseconds)
-        if let rejection = FakeTransportChecks.rejection(of: request, apiKeys: options.apiKeys) {
+        if let rejection = FakeTransportChecks.rejection(of: request, options: options) {
             return (.respond(rejection, afterMilliseconds: latency), false)
         }
         if let index = FakeTransportChecks.keyIndex(of: request, apiKeys: options.apiKeys) {

@@ -7,14 +7,22 @@ import IDVBFF
 struct FakeClientLoopRequestCheckTests {
     typealias Fixture = FakeClientLoopFixture
 
-    private func answer(_ request: HTTPRequest, apiKey: String? = "test-key") -> FakeAnswer {
-        var responder = Fixture.responder(options: .init(apiKeys: apiKey.map { [$0] } ?? []))
+    private func answer(_ request: HTTPRequest, apiKey: String? = "test-key", expectsIDVBFFHeaders: Bool = false) -> FakeAnswer {
+        var responder = Fixture.responder(options: .init(apiKeys: apiKey.map { [$0] } ?? [], expectsIDVBFFHeaders: expectsIDVBFFHeaders))
         return responder.answer(request)
     }
 
-    private func answer(headers: HTTPHeaders) -> FakeAnswer {
-        answer(Fixture.request(headers: headers, body: Fixture.body(orgId: "org-1")))
+    private func answer(headers: HTTPHeaders, expectsIDVBFFHeaders: Bool = false) -> FakeAnswer {
+        answer(Fixture.request(headers: headers, body: Fixture.body(orgId: "org-1")), expectsIDVBFFHeaders: expectsIDVBFFHeaders)
     }
+
+    /// The headers of a backend that is not idv-bff: its own User-Agent, no X-Request-Id.
+    private static let otherClientHeaders: HTTPHeaders = [
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "Authorization": "Bearer test-key",
+        "User-Agent": "python-requests/2.32.3",
+    ]
 
     @Test(arguments: [HTTPMethod.get, .head, .put, .delete, .options, .patch])
     func otherMethodsAreNotAllowed(method: HTTPMethod) throws {
@@ -59,8 +67,12 @@ struct FakeClientLoopRequestCheckTests {
         #expect(answer(headers: headers).response.status == 200)
     }
 
-    @Test func missingAcceptIsNotAcceptable() {
-        #expect(answer(headers: Fixture.headers(without: "Accept")).response.status == 406)
+    @Test func missingAcceptCountsAsJSON() {
+        #expect(answer(headers: Fixture.headers(without: "Accept")).response.status == 200)
+    }
+
+    @Test func missingAcceptIsNotAcceptableFromIDVBFF() {
+        #expect(answer(headers: Fixture.headers(without: "Accept"), expectsIDVBFFHeaders: true).response.status == 406)
     }
 
     @Test func acceptWithoutJSONIsNotAcceptable() {
@@ -72,21 +84,43 @@ struct FakeClientLoopRequestCheckTests {
         #expect(answer(headers: Fixture.headers(replacing: "Accept", with: accept)).response.status == 200)
     }
 
+    @Test func anotherBackendIsServedByDefault() throws {
+        var responder = Fixture.responder(options: .init(apiKeys: ["test-key"]))
+        let answer = responder.answer(Fixture.request(headers: Self.otherClientHeaders, body: Fixture.body(orgId: "org-1")))
+        #expect(answer.response.status == 200)
+        #expect(Fixture.session(in: try Fixture.document(answer))?["token"] == .string(Fixture.token))
+        #expect(responder.stats.successes == 1)
+        #expect(responder.stats.lastRequestId == nil)
+    }
+
+    @Test func anotherBackendIsRefusedWhenIDVBFFHeadersAreExpected() throws {
+        var responder = Fixture.responder(options: .init(apiKeys: ["test-key"], expectsIDVBFFHeaders: true))
+        let answer = responder.answer(Fixture.request(headers: Self.otherClientHeaders, body: Fixture.body(orgId: "org-1")))
+        #expect(answer.response.status == 400)
+        #expect(Fixture.text(answer) == #"{"errors":[{"message":"User-Agent must be \"idv-bff/<version>\"."}]}"#)
+        #expect(responder.stats.successes == 0)
+        #expect(responder.stats.failures == 1)
+    }
+
     @Test(arguments: ["curl/8.5.0", "idv-bff/", "IDV-BFF/0.1.0"])
-    func foreignUserAgentIsABadRequest(userAgent: String) throws {
-        let answer = answer(headers: Fixture.headers(replacing: "User-Agent", with: userAgent))
+    func foreignUserAgentIsABadRequestWhenIDVBFFHeadersAreExpected(userAgent: String) throws {
+        let answer = answer(headers: Fixture.headers(replacing: "User-Agent", with: userAgent), expectsIDVBFFHeaders: true)
         #expect(answer.response.status == 400)
         #expect(try Fixture.firstError(answer).message?.contains("User-Agent") == true)
     }
 
-    @Test func missingUserAgentIsABadRequest() {
-        #expect(answer(headers: Fixture.headers(without: "User-Agent")).response.status == 400)
+    @Test func missingUserAgentIsABadRequestWhenIDVBFFHeadersAreExpected() {
+        #expect(answer(headers: Fixture.headers(without: "User-Agent"), expectsIDVBFFHeaders: true).response.status == 400)
     }
 
-    @Test func missingRequestIdIsABadRequest() throws {
-        let answer = answer(headers: Fixture.headers(without: "X-Request-Id"))
+    @Test func missingRequestIdIsABadRequestWhenIDVBFFHeadersAreExpected() throws {
+        let answer = answer(headers: Fixture.headers(without: "X-Request-Id"), expectsIDVBFFHeaders: true)
         #expect(answer.response.status == 400)
         #expect(try Fixture.firstError(answer).message == "X-Request-Id is required.")
+    }
+
+    @Test func idvBFFHeadersPassWhenExpected() {
+        #expect(answer(headers: Fixture.headers, expectsIDVBFFHeaders: true).response.status == 200)
     }
 
     @Test(arguments: [
