@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
     ],
     targets: [
         // libevent (with its OpenSSL and pthreads companions) and OpenSSL, as installed by the system.
@@ -68,7 +69,10 @@ let package = Package(
                 "EventHTTP",
                 "IDVBFF",
                 .product(name: "Logging", package: "swift-log"),
+                // Parses and validates operations against the ClientLoop schema the way a GraphQL server does.
+                .product(name: "GraphQL", package: "GraphQL"),
             ],
+            resources: [.embedInCode("Schema")],
             swiftSettings: upcomingFeatures
         ),
         .executableTarget(

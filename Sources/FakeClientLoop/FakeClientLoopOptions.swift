@@ -10,6 +10,10 @@ public struct FakeClientLoopOptions: Sendable, Equatable {
     /// A JWKS document to serve at ``FakeClientLoopResponder/jwksPath`` (`--jwks-file`), read afresh for every request
     /// so that tests can rotate keys; `nil` serves none.
     public var jwksFile: String?
+    /// Whether to refuse a client that does not send the headers idv-bff promises (`Accept`,
+    /// `User-Agent: idv-bff/<version>` and `X-Request-Id`), so that idv-bff's own tests prove it sends them
+    /// (`--expect-idv-bff-headers`); off, any GraphQL-over-HTTP client is served.
+    public var expectsIDVBFFHeaders: Bool
 
     /// Creates options.
     /// - Parameters:
@@ -17,11 +21,16 @@ public struct FakeClientLoopOptions: Sendable, Equatable {
     ///   - latencyMilliseconds: The delay before each GraphQL answer.
     ///   - failRate: The probability of a simulated 500 for a request that would otherwise succeed.
     ///   - jwksFile: A JWKS document to serve, or `nil`.
-    public init(apiKeys: [String] = [], latencyMilliseconds: Int = 0, failRate: Double = 0, jwksFile: String? = nil) {
+    ///   - expectsIDVBFFHeaders: Whether to refuse requests without idv-bff's `User-Agent` and `X-Request-Id`.
+    public init(
+        apiKeys: [String] = [], latencyMilliseconds: Int = 0, failRate: Double = 0, jwksFile: String? = nil,
+        expectsIDVBFFHeaders: Bool = false
+    ) {
         self.apiKeys = apiKeys
         self.latencyMilliseconds = latencyMilliseconds
         self.failRate = failRate
         self.jwksFile = jwksFile
+        self.expectsIDVBFFHeaders = expectsIDVBFFHeaders
     }
 
     /// What is wrong with these options, one sentence per problem naming its flag; empty when they are usable.

@@ -3,11 +3,17 @@ public import Foundation
 
 /// Decides what the fake ClientLoop GraphQL endpoint answers; the network layer only carries answers out.
 ///
-/// `POST` on any path is the GraphQL endpoint and serves only `contactCreateIdvSession`. Requests are checked in the
-/// order a GraphQL-over-HTTP server checks them (method, credentials, media types, idv-bff's headers, body,
-/// document, variables); then the contact id may pick a ``FakeClientLoopTrigger``; then `--fail-rate` may turn a
-/// success into a 500. Every GraphQL answer waits `latencyMilliseconds`. `GET /__stats` bypasses all of that and
-/// answers ``FakeClientLoopStats`` at once; `GET /jwks.json` serves the `--jwks-file` document.
+/// `POST` on any path is the GraphQL endpoint of ClientLoop's schema (`Schema/clientloop.graphql`). Requests are
+/// checked in the order a GraphQL-over-HTTP server checks them (method, credentials, media types, idv-bff's headers
+/// when ``FakeClientLoopOptions/expectsIDVBFFHeaders`` is set, body), then run by ``FakeGraphQLExecution`` (parse,
+/// validate, operation, variables, execution); then the contact id of a minted session may pick a
+/// ``FakeClientLoopTrigger``; then `--fail-rate` may turn a success into a 500. Every GraphQL answer waits
+/// `latencyMilliseconds`. `GET /__stats` bypasses all of that and answers ``FakeClientLoopStats`` at once;
+/// `GET /jwks.json` serves the `--jwks-file` document.
+///
+/// GraphQL errors are answered with 200, as GraphQL over HTTP asks of an `application/json` response to a
+/// well-formed request (request errors without `data`, field errors with it); only a body that is not a
+/// GraphQL-over-HTTP request at all gets a 400.
 ///
 /// Each event loop owns one responder, so its counters need no lock.
 public struct FakeClientLoopResponder: Sendable {
@@ -89,26 +95,36 @@ public struct FakeClientLoopResponder: Sendable {
 
     private mutating func decide(_ request: HTTPRequest) -> (FakeAnswer, mintsSession: Bool) {
         let latency = max(0, options.latencyMilliseconds)
-        if let rejection = FakeTransportChecks.rejection(of: request, apiKeys: options.apiKeys) {
+        if let rejection = FakeTransportChecks.rejection(of: request, options: options) {
             return (.respond(rejection, afterMilliseconds: latency), false)
         }
         if let index = FakeTransportChecks.keyIndex(of: request, apiKeys: options.apiKeys) {
             stats.count(requestWithKey: index, of: options.apiKeys.count)
         }
-        let input: FakeSessionInput
+        let graphQLRequest: FakeGraphQLRequest
         do {
-            let graphQLRequest = try FakeGraphQLRequest(body: request.body)
-            try FakeSessionMutation.validate(graphQLRequest)
-            input = try FakeSessionInput(variables: graphQLRequest.variables)
+            graphQLRequest = try FakeGraphQLRequest(body: request.body)
         } catch {
             return (.respond(error.response, afterMilliseconds: latency), false)
         }
-        stats.lastOrgId = input.orgId
-        stats.lastContactId = input.contactId
+        // Copies: the ledger's closure escapes, and a mutating method's self cannot be captured.
+        let (now, makeUUID) = (now, makeUUID)
+        let ledger = FakeSessionLedger { FakeSession(uuid: makeUUID(), now: now()) }
+        let response = FakeGraphQLExecution.response(to: graphQLRequest, ledger: ledger)
+        let minted = ledger.entries
+        stats.lastOrgId = minted.first?.input.orgId
+        stats.lastContactId = minted.first?.input.contactId
 
-        let session = FakeSession(uuid: makeUUID(), now: now())
-        if let trigger = input.contactId.flatMap(FakeClientLoopTrigger.init(contactId:)) {
-            return (trigger.answer(session: session, latencyMilliseconds: latency), trigger.mintsSession)
+        // Triggers stand for the whole server misbehaving, so the first triggering field decides the answer.
+        for entry in minted {
+            if let trigger = entry.input.contactId.flatMap(FakeClientLoopTrigger.init(contactId:)) {
+                let answer = trigger.answer(session: entry.session, normalBody: response.body, latencyMilliseconds: latency)
+                return (answer, trigger.mintsSession)
+            }
+        }
+        // A document that did not run, a field error, or an operation that minted nothing (a query) is no session.
+        guard response.errors.isEmpty, !minted.isEmpty else {
+            return (.respond(.json(status: 200, body: response.body), afterMilliseconds: latency), false)
         }
         if options.failRate > 0, random() < options.failRate {
             let error = FakeGraphQLError(
@@ -116,7 +132,7 @@ public struct FakeClientLoopResponder: Sendable {
             )
             return (.respond(error.response(status: 500), afterMilliseconds: latency), false)
         }
-        return (.respond(.json(status: 200, body: session.successBody), afterMilliseconds: latency), true)
+        return (.respond(.json(status: 200, body: response.body), afterMilliseconds: latency), true)
     }
 }
 

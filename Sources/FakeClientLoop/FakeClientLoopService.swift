@@ -25,6 +25,8 @@ public final class FakeClientLoopService {
     }
 
     public init(options: Options, logger: Logger) throws {
+        // Built here rather than on the first request, which would otherwise pay for it.
+        _ = FakeClientLoopSchema.shared
         // One loop: the counters behind GET /__stats then cover every request.
         let serverOptions = HTTPServerOptions(
             host: options.host, port: options.port, threads: 1, maxBodyBytes: 64 * 1024,

@@ -2,15 +2,18 @@
 public struct FakeClientLoopStats: Sendable, Equatable {
     /// GraphQL requests answered (everything except the stats endpoint itself).
     public var requests = 0
-    /// Requests answered with a session the client should accept (including `fail-slow`, which succeeds late).
+    /// Requests answered with a session the client should accept: an operation that minted one and raised no
+    /// error (including `fail-slow`, which succeeds late).
     public var successes = 0
-    /// Every other request: rejections, errors, triggered misbehaviour and `--fail-rate` failures.
+    /// Every other request: rejections, documents that did not run, GraphQL errors, operations that minted nothing
+    /// (a query), triggered misbehaviour and `--fail-rate` failures.
     public var failures = 0
     /// `GET /jwks.json` requests answered (not counted in ``requests``).
     public var jwksRequests = 0
-    /// The `contactId` of the most recent request; `nil` when it had none or its input was not readable.
+    /// The `contactId` the most recent request minted for (its first session's); `nil` when it had none or
+    /// minted nothing.
     public var lastContactId: String?
-    /// The `orgId` of the most recent request; `nil` when its input was not readable.
+    /// The `orgId` the most recent request minted for (its first session's); `nil` when it minted nothing.
     public var lastOrgId: String?
     /// The `X-Request-Id` of the most recent request; `nil` when it had none.
     public var lastRequestId: String?

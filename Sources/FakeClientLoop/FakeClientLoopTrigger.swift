@@ -90,8 +90,11 @@ public enum FakeClientLoopTrigger: String, Sendable, CaseIterable {
         self == .slow
     }
 
-    /// The misbehaviour, given the session a normal answer would have carried.
-    func answer(session: FakeSession, latencyMilliseconds: Int) -> FakeAnswer {
+    /// The misbehaviour, given the session minted for the triggering contact and the body of the normal answer.
+    ///
+    /// The bodies are fixed, in the shape of the canonical document's answer, whatever the client selected: they
+    /// stand for a server that misbehaves. Only `fail-slow` sends the normal answer, shaped by the selection.
+    func answer(session: FakeSession, normalBody: [UInt8], latencyMilliseconds: Int) -> FakeAnswer {
         switch self {
         case .graphQLError:
             let error = FakeGraphQLError(message: "Contact is archived", code: "BAD_REQUEST")
@@ -122,7 +125,7 @@ public enum FakeClientLoopTrigger: String, Sendable, CaseIterable {
             return .respond(.json(status: 200, body: body), afterMilliseconds: latencyMilliseconds)
         case .slow:
             let delay = max(Self.slowAnswerMilliseconds, latencyMilliseconds)
-            return .respond(.json(status: 200, body: session.successBody), afterMilliseconds: delay)
+            return .respond(.json(status: 200, body: normalBody), afterMilliseconds: delay)
         case .reset:
             // A head that promises far more body than follows: the client must notice the early close.
             let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"

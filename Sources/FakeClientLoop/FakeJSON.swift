@@ -1,3 +1,4 @@
+import GraphQL
 import IDVBFF
 
 /// A JSON value for the fake ClientLoop's bodies.
@@ -65,7 +66,7 @@ enum FakeJSON: Sendable, Equatable {
         }
     }
 
-    // Whole numbers print without a fraction, as the counters and echoed client values were written.
+    // Whole numbers print without a fraction, as counters and error locations are written.
     private static func render(_ number: Double) -> String {
         guard number.isFinite else { return "null" }
         if number == number.rounded(), abs(number) < 9_007_199_254_740_992 {
@@ -100,23 +101,17 @@ extension FakeJSON: ExpressibleByIntegerLiteral {
 }
 
 extension FakeJSON {
-    /// Parses a request body with the strict parser idv-bff itself uses (duplicate keys, invalid UTF-8 and trailing
-    /// content refused), so that a malformed body from idv-bff cannot pass unseen; `nil` when it is not such JSON.
-    static func parse(_ bytes: [UInt8]) -> FakeJSON? {
-        (try? StrictJSON.parse(bytes)).map(FakeJSON.init(strict:))
-    }
-
-    /// The same document; numbers as doubles, which is all the fake's checks need.
-    init(strict value: JSONValue) {
+    /// A GraphQL value as JSON; object members keep their order (the order of the selection set), and undefined
+    /// members are left out.
+    init(_ value: Map) {
         switch value {
-        // Sorted, so that values echoed in error messages read the same whatever order the client wrote.
-        case .object(let members):
-            self = .object(members.sorted { $0.key < $1.key }.map { Member(key: $0.key, value: FakeJSON(strict: $0.value)) })
-        case .array(let elements): self = .array(elements.map(FakeJSON.init(strict:)))
-        case .string(let string): self = .string(string)
-        case .number(let text): self = Double(text).map(FakeJSON.number) ?? .null
+        case .undefined, .null: self = .null
         case .bool(let flag): self = .bool(flag)
-        case .null: self = .null
+        case .number(let number): self = .number(number.doubleValue)
+        case .string(let string): self = .string(string)
+        case .array(let elements): self = .array(elements.map(FakeJSON.init))
+        case .dictionary(let members):
+            self = .object(members.compactMap { $0.value == .undefined ? nil : Member(key: $0.key, value: FakeJSON($0.value)) })
         }
     }
 }

@@ -7,16 +7,4 @@ struct FakeRejection: Error {
     static func malformed(_ message: String) -> FakeRejection {
         FakeRejection(response: FakeGraphQLError(message: message).response(status: 400))
     }
-
-    /// A document the schema does not allow: HTTP 200 with `GRAPHQL_VALIDATION_FAILED` and `"data":null`.
-    static func invalidDocument(_ message: String) -> FakeRejection {
-        let error = FakeGraphQLError(message: message, code: "GRAPHQL_VALIDATION_FAILED")
-        return FakeRejection(response: error.response(status: 200, withNullData: true))
-    }
-
-    /// Variables that do not fit their declared types: HTTP 200 with `BAD_USER_INPUT` and `"data":null`.
-    static func badInput(_ message: String) -> FakeRejection {
-        let error = FakeGraphQLError(message: message, code: "BAD_USER_INPUT")
-        return FakeRejection(response: error.response(status: 200, withNullData: true))
-    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The identity-verification session the fake mints: a sandbox token and its expiry, and the bodies that carry it.
+/// The identity-verification session the fake mints: a sandbox token and its expiry (resolved by name as the
+/// schema's `ContactIdvSession`), and the deliberately broken bodies some triggers answer instead.
 struct FakeSession: Sendable, Equatable {
     /// How long a minted session lives, like the real API's.
     static let lifetimeSeconds: TimeInterval = 4 * 60 * 60
@@ -19,17 +20,13 @@ struct FakeSession: Sendable, Equatable {
         expiresAt = Self.timestamp(now.addingTimeInterval(Self.lifetimeSeconds))
     }
 
-    /// `{"data":{"contactCreateIdvSession":{"token":…,"expiresAt":…}}}`.
-    var successBody: [UInt8] {
-        Self.document(payload: ["token": .string(token), "expiresAt": .string(expiresAt)]).bytes
-    }
-
-    /// The success shape with `"token":null`, which the client must treat as a failure.
+    /// `{"data":{"contactCreateIdvSession":{"token":null,"expiresAt":…}}}`: the shape of the canonical document's
+    /// answer, whatever the selection was, with a null token the client must treat as a failure.
     var missingTokenBody: [UInt8] {
         Self.document(payload: ["token": .null, "expiresAt": .string(expiresAt)]).bytes
     }
 
-    /// A valid success document grown past `minimumBytes` by a `padding` field, to prove the client caps bodies.
+    /// A success document in the canonical shape grown past `minimumBytes` by a `padding` field, to prove the client caps bodies.
     func oversizedBody(minimumBytes: Int) -> [UInt8] {
         let padding = String(repeating: "x", count: minimumBytes)
         return Self.document(payload: [

@@ -1,48 +1,38 @@
-/// `variables.input` of the mutation: which organisation, and optionally which contact, the session is for.
-struct FakeSessionInput: Sendable, Equatable {
-    /// The input type's name in the schema, used in error messages.
-    static let typeName = "ContactCreateIdvSession"
+import GraphQL
 
+/// The `input` argument of `contactCreateIdvSession` once GraphQL has validated and coerced it: which organisation,
+/// and optionally which contact, the session is for.
+struct FakeSessionInput: Sendable, Equatable {
     var orgId: String
     var contactId: String?
 
-    /// Reads `input` from the variables, rejecting what a GraphQL server would reject for
-    /// `input: ContactCreateIdvSession!` with fields `orgId: String!` and `contactId: String`.
+    /// Reads `input` from the field's coerced arguments, whether they came inline or from variables.
     ///
-    /// Stricter than a schema in two ways, because the fake exists to check idv-bff's requests:
-    /// `orgId` must not be empty, and `contactId` must be left out rather than sent as `null`.
-    init(variables: FakeJSON?) throws(FakeRejection) {
-        guard let input = variables?["input"] else {
-            throw .badInput(#"Variable "$input" of required type "\#(Self.typeName)!" was not provided."#)
+    /// Stricter than the schema in two ways, because ClientLoop's page promises neither: `orgId` must not be empty,
+    /// and `contactId` must be left out rather than sent as `null` to verify a new contact. Either is a field error
+    /// with `extensions.code` `BAD_USER_INPUT`, located at the field, as a resolver of a GraphQL server reports it.
+    init(arguments: Map, field: GraphQLResolveInfo) throws(GraphQLError) {
+        // Validation and coercion guarantee an input object with a string orgId, and give absent fields as undefined.
+        guard case .string(let orgId)? = try? arguments.get("input", "orgId") else {
+            throw Self.refusal(#"Argument "input" could not be read."#, field: field)
         }
-        guard case .object(let members) = input else {
-            throw Self.invalid(input, #"Expected type "\#(Self.typeName)" to be an object."#)
+        guard !orgId.isEmpty else {
+            throw Self.refusal(#"Argument "input" has an empty "orgId": expected an organisation id."#, field: field)
         }
-        if let unknown = members.first(where: { !["orgId", "contactId"].contains($0.key) }) {
-            throw Self.invalid(input, #"Field "\#(unknown.key)" is not defined by type "\#(Self.typeName)"."#)
-        }
-        switch input["orgId"] {
-        case nil:
-            throw Self.invalid(input, #"Field "orgId" of required type "String!" was not provided."#)
-        case .string(let orgId)? where orgId.isEmpty:
-            throw Self.invalid(.string(orgId), at: "orgId", "Expected a non-empty organisation id.")
-        case .string(let orgId)?:
-            self.orgId = orgId
-        case let other?:
-            throw Self.invalid(other, at: "orgId", "String cannot represent a non string value: \(other.text)")
-        }
-        switch input["contactId"] {
-        case nil:
+        self.orgId = orgId
+        switch try? arguments.get("input", "contactId") {
+        case nil, .undefined?:
             contactId = nil
         case .string(let contactId)?:
             self.contactId = contactId
-        case let other?:
-            throw Self.invalid(other, at: "contactId", "String cannot represent a non string value: \(other.text)")
+        default:
+            throw Self.refusal(
+                #"Argument "input" has "contactId": null; leave contactId out to verify a new contact."#, field: field
+            )
         }
     }
 
-    private static func invalid(_ value: FakeJSON, at field: String? = nil, _ reason: String) -> FakeRejection {
-        let location = field.map { #" at "input.\#($0)""# } ?? ""
-        return .badInput(#"Variable "$input" got invalid value \#(value.text)\#(location); \#(reason)"#)
+    private static func refusal(_ message: String, field: GraphQLResolveInfo) -> GraphQLError {
+        GraphQLError(message: message, nodes: field.fieldASTs, path: field.path, extensions: ["code": "BAD_USER_INPUT"])
     }
 }

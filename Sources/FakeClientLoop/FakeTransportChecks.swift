@@ -1,9 +1,11 @@
 import EventHTTP
-/// The HTTP-level checks a GraphQL-over-HTTP server makes before it reads the body: method, credentials,
-/// media types, and the headers idv-bff promises to send (so integration tests prove it sends them).
+/// The HTTP-level checks a GraphQL-over-HTTP server makes before it reads the body: method, credentials and
+/// media types, for every client; with ``FakeClientLoopOptions/expectsIDVBFFHeaders``, also the headers idv-bff
+/// promises to send (`Accept`, `User-Agent: idv-bff/<version>`, `X-Request-Id`), so that its tests prove it sends them.
 enum FakeTransportChecks {
     /// The rejection for `request`, or `nil` when it may go on to the GraphQL layer.
-    static func rejection(of request: HTTPRequest, apiKeys: [String]) -> HTTPResponse? {
+    static func rejection(of request: HTTPRequest, options: FakeClientLoopOptions) -> HTTPResponse? {
+        let apiKeys = options.apiKeys
         guard request.method == .post else {
             let error = FakeGraphQLError(message: "GraphQL requests must use POST, not \(request.method.rawValue).")
             return error.response(status: 405, headers: ["Allow": "POST"])
@@ -14,9 +16,16 @@ enum FakeTransportChecks {
         guard let contentType = request.headers["Content-Type"], mediaType(contentType) == "application/json" else {
             return FakeGraphQLError(message: "Content-Type must be application/json.").response(status: 415)
         }
-        guard let accept = request.headers["Accept"], acceptsJSON(accept) else {
+        // No Accept at all counts as application/json, as GraphQL over HTTP asks of servers; idv-bff always sends one.
+        let accept = request.headers["Accept"] ?? (options.expectsIDVBFFHeaders ? "" : "application/json")
+        guard acceptsJSON(accept) else {
             return FakeGraphQLError(message: "Accept must include application/json.").response(status: 406)
         }
+        return options.expectsIDVBFFHeaders ? idvBFFHeaderRejection(of: request) : nil
+    }
+
+    /// The rejection for a request without idv-bff's `User-Agent` or `X-Request-Id`, or `nil`.
+    private static func idvBFFHeaderRejection(of request: HTTPRequest) -> HTTPResponse? {
         guard let userAgent = request.headers["User-Agent"], isIDVBFFUserAgent(userAgent) else {
             let error = FakeGraphQLError(message: #"User-Agent must be "idv-bff/<version>"."#)
             return error.response(status: 400)

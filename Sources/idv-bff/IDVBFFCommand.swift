@@ -120,7 +120,8 @@ struct ServeCommand: ParsableCommand {
         let fake = try FakeClientLoopService(
             options: .init(
                 host: placeholder.host, port: 0, tls: nil,
-                behaviour: FakeClientLoopOptions(apiKeys: [ClientLoopSettings.demoAPIKey.value]),
+                // idv-bff is the only client here: hold it to the headers it promises, as its tests do.
+                behaviour: FakeClientLoopOptions(apiKeys: [ClientLoopSettings.demoAPIKey.value], expectsIDVBFFHeaders: true),
                 handlesSignals: false
             ),
             logger: logger.withLabel("fake-clientloop")
@@ -170,6 +171,12 @@ struct FakeClientLoopCommand: ParsableCommand {
     @Option(name: .customLong("jwks-file"), help: "Serve this JWKS document at GET /jwks.json, re-read on every request.")
     var jwksFile: String?
 
+    @Flag(
+        name: .customLong("expect-idv-bff-headers"),
+        help: "Also refuse requests without idv-bff's Accept, User-Agent (idv-bff/<version>) and X-Request-Id headers."
+    )
+    var expectsIDVBFFHeaders = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -190,7 +197,9 @@ struct FakeClientLoopCommand: ParsableCommand {
         try serve(logger: logger) {
             let tls = try tlsCertificate.map { try TLSServerContext(certificateFile: $0, keyFile: tlsKey ?? "") }
             let behaviour = FakeClientLoopOptions(
-                apiKeys: apiKeys, latencyMilliseconds: latencyMilliseconds, failRate: failRate, jwksFile: jwksFile)
+                apiKeys: apiKeys, latencyMilliseconds: latencyMilliseconds, failRate: failRate, jwksFile: jwksFile,
+                expectsIDVBFFHeaders: expectsIDVBFFHeaders
+            )
             let fake = try FakeClientLoopService(
                 options: .init(host: host, port: port, tls: tls, behaviour: behaviour, handlesSignals: true),
                 logger: logger

@@ -28,7 +28,7 @@ struct FakeClientLoopResponderTests {
     @Test func tokenIsLinkSandboxFollowedByALowercaseUUID() throws {
         var responder = FakeClientLoopResponder(options: .init())
         let document = try Fixture.document(responder.answer(Fixture.request(body: Fixture.body(orgId: "org-1"))))
-        let token = try #require(Fixture.session(in: document)?["token"].flatMap(Fixture.string))
+        let token = try #require(Fixture.session(in: document)?["token"]?.stringValue)
         #expect(token.wholeMatch(of: /link-sandbox-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/) != nil)
     }
 
@@ -193,16 +193,32 @@ enum FakeClientLoopFixture {
         String(decoding: answer.response.body, as: UTF8.self)
     }
 
-    static func document(_ answer: FakeAnswer) throws -> FakeJSON {
-        try #require(FakeJSON.parse(answer.response.body))
+    /// The body parsed with idv-bff's strict parser: a duplicated key or trailing bytes fail the test.
+    static func document(_ answer: FakeAnswer) throws -> JSONValue {
+        try StrictJSON.parse(answer.response.body)
     }
 
-    static func session(in document: FakeJSON) -> FakeJSON? {
+    static func session(in document: JSONValue) -> JSONValue? {
         document["data"]?["contactCreateIdvSession"]
     }
 
-    static func string(_ value: FakeJSON) -> String? {
-        if case .string(let string) = value { string } else { nil }
+    /// A GraphQL-over-HTTP body; `variables` is JSON text, `nil` to leave it out.
+    static func graphQLBody(query: String, variables: String? = nil, operationName: String? = nil) -> [UInt8] {
+        var text = #"{"query":"#
+        JSONText.appendString(query, to: &text)
+        if let operationName {
+            text += #","operationName":"#
+            JSONText.appendString(operationName, to: &text)
+        }
+        if let variables {
+            text += #","variables":\#(variables)"#
+        }
+        return Array((text + "}").utf8)
+    }
+
+    /// The answer to a GraphQL-over-HTTP body sent with idv-bff's headers.
+    static func answer(query: String, variables: String? = nil, operationName: String? = nil, on responder: inout FakeClientLoopResponder) -> FakeAnswer {
+        responder.answer(request(body: graphQLBody(query: query, variables: variables, operationName: operationName)))
     }
 
     /// The first GraphQL error's message and `extensions.code`.
@@ -211,7 +227,7 @@ enum FakeClientLoopFixture {
             Issue.record("no errors array in \(text(answer))")
             return (nil, nil)
         }
-        return (first["message"].flatMap(string), first["extensions"]?["code"].flatMap(string))
+        return (first["message"]?.stringValue, first["extensions"]?["code"]?.stringValue)
     }
 }
 

@@ -44,12 +44,13 @@ struct UpstreamFixture {
 }
 
 extension ServerProcess {
-    /// `idv-bff fake-clientloop` over TLS on an ephemeral loopback port, accepting `apiKeys` (the test API key).
+    /// `idv-bff fake-clientloop` over TLS on an ephemeral loopback port, accepting `apiKeys` (the test API key) and
+    /// refusing a client without the headers idv-bff promises: idv-bff is the client under test.
     static func fakeClientLoop(certificate: TestPKI.KeyPair, apiKeys: [String] = [TestSecrets.apiKey], arguments: [String] = []) throws -> ServerProcess {
         try ServerProcess(
             environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
             arguments: ["fake-clientloop", "--host", "127.0.0.1", "--port", "0",
-                        "--tls-cert", certificate.certificate, "--tls-key", certificate.key]
+                        "--tls-cert", certificate.certificate, "--tls-key", certificate.key, "--expect-idv-bff-headers"]
                 + apiKeys.flatMap { ["--api-key", $0] } + arguments
         )
     }
