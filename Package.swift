@@ -60,6 +60,8 @@ let package = Package(
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            // The browser client, the demo page and the OpenAPI document, compiled in: no files to ship beside it.
+            resources: [.embedInCode("Web/Assets")],
             swiftSettings: upcomingFeatures
         ),
         // The stand-in ClientLoop, on the same runtime; linked by the executable for fake-clientloop and --demo.

@@ -22,9 +22,8 @@ unreachable server.
 The coverage phase also sends each path the methods it does not document, expecting 405 (--skip-probe-method
 leaves one out). It never sends `QUERY`: libevent 2.1 does not know that method and answers 501 itself, before
 the application (RFC 9110 allows it; the document's description says so), which not_a_server_error would count
-as a server error. The `TRACE` probe sends a body: libevent 2.1 does not read the body of a `TRACE` (or `HEAD`)
-request, so it is parsed as the next request on the connection (a request-smuggling hole), and the probe after it
-gets libevent's 501; until the server refuses such a request, `--skip-probe-method trace` leaves that probe out.
+as a server error. Its `TRACE` and `HEAD` probes carry a body, which the server must refuse (`400 bad_request`,
+`Connection: close`) rather than leave to be read as the next request.
 The coverage phase's requests with a valid Idempotency-Key get a suffix derived from their body (see HOOKS), so
 that its negative bodies are answered for what they are rather than all as `422 idempotency_key_reused`.
 

@@ -6,16 +6,12 @@ import Testing
 /// another origin, with the JSON POST an integrator's frontend sends (so the browser preflights it).
 @Suite("CORS in a real browser")
 struct BrowserCORSTests {
-    private static let script = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Browser/cors_fetch.py")
-
     @Test("a page on the allowed origin reads the token; a page on another origin is refused by the browser")
     func browserEnforcesTheAllowlist() throws {
         let pagePort = try ServerProcess.unusedPort()
         let fixture = try UpstreamFixture(environment: ["CORS_ALLOWED_ORIGINS": "http://127.0.0.1:\(pagePort)"])
 
-        let results = try Self.runBrowser(pagePort: pagePort, apiURL: "http://127.0.0.1:\(fixture.server.port)/idv-session")
+        let results = try PythonScript("Browser/cors_fetch.py").report([String(pagePort), "http://127.0.0.1:\(fixture.server.port)/idv-session"])
 
         let allowed = try #require(results["allowed"] as? [String: Any])
         #expect(allowed["status"] as? Int == 200)
@@ -29,32 +25,4 @@ struct BrowserCORSTests {
         // The refused page's preflight was answered 403, so its POST never left the browser.
         #expect(try fixture.fakeStats()["requests"] as? Int == 1)
     }
-
-    private static func runBrowser(pagePort: Int, apiURL: String) throws -> [String: Any] {
-        let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("idv-bff-browser-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errorLog) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path, String(pagePort), apiURL]
-        let output = Pipe()
-        process.standardOutput = output
-        // A file, not a pipe: the browser's chatter cannot fill it and stall the run.
-        process.standardError = try FileHandle(forWritingTo: errorLog)
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let results = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            let errors = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
-            throw BrowserRunFailure(status: process.terminationStatus, stderr: errors)
-        }
-        return results
-    }
-}
-
-private struct BrowserRunFailure: Error, CustomStringConvertible {
-    let status: Int32
-    let stderr: String
-    var description: String { "cors_fetch.py exited \(status): \(stderr)" }
 }

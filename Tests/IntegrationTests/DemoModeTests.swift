@@ -4,16 +4,9 @@ import Testing
 /// `idv-bff --demo`: the real request path against the in-process fake, with no credentials.
 @Suite("Demo mode")
 struct DemoModeTests {
-    private static var demoEnvironment: [String: String] {
-        var environment = ServerProcess.baseEnvironment()
-        environment["CLIENTLOOP_API_KEY"] = nil
-        environment["CLIENTLOOP_ORG_ID"] = nil
-        return environment
-    }
-
     @Test("mints a fake token end to end with no key or org id, and says so loudly")
     func mintsWithoutCredentials() throws {
-        let server = try ServerProcess(environment: Self.demoEnvironment, arguments: ["--demo"])
+        let server = try ServerProcess(environment: ServerProcess.demoEnvironment(), arguments: ["--demo"])
         let response = try HTTPConnection(port: server.port)
             .request("POST", "/idv-session", headers: [("Content-Type", "application/json")], body: Array(#"{"contactId":"demo_1"}"#.utf8))
         #expect(response.status == 200)
@@ -25,7 +18,7 @@ struct DemoModeTests {
 
     @Test("refuses to run against a configured graph URL")
     func refusesRealGraphURL() throws {
-        var environment = Self.demoEnvironment
+        var environment = ServerProcess.demoEnvironment()
         environment["CLIENTLOOP_GRAPH_URL"] = "https://graph.clientloop.com/"
         let result = try ServerProcess.runToExit(environment: environment, arguments: ["--demo"])
         #expect(result.status == 78)

@@ -73,6 +73,7 @@ public final class Application {
                                      forwardedForWarnings: forwardedForWarnings, metrics: metrics)
                 : idempotent
             IDVSessionRoutes.register(on: &router, handler: limited, cors: cors, metrics: metrics)
+            WebRoutes.register(on: &router, cors: cors, demo: configuration.demo)
             // One loop keeps the shared key store current for all of them.
             if loop.index == 0, let remoteJWKS, case .jwt(let verifier) = contactPolicy {
                 let jwksPool = try UpstreamPool(

@@ -20,6 +20,14 @@ final class ServerProcess: Sendable {
         ]
     }
 
+    /// The environment for `--demo`: no credentials, which demo mode does without.
+    static func demoEnvironment(threads: Int = 1) -> [String: String] {
+        var environment = baseEnvironment(threads: threads)
+        environment["CLIENTLOOP_API_KEY"] = nil
+        environment["CLIENTLOOP_ORG_ID"] = nil
+        return environment
+    }
+
     /// Starts the server and waits for its `listening` log line. `launcher` is a command that runs the binary (its
     /// path is appended, then `arguments`), to start it in another mount namespace, say.
     init(environment: [String: String] = ServerProcess.baseEnvironment(), arguments: [String] = [], launcher: [String] = []) throws {
