@@ -29,6 +29,7 @@ public struct FakeClientLoopResponder: Sendable {
     private let now: @Sendable () -> Date
     private let makeUUID: @Sendable () -> UUID
     private let random: @Sendable () -> Double
+    private let documents = FakeGraphQLExecution.ValidatedDocuments()
 
     /// Creates a responder.
     /// - Parameters:
@@ -110,7 +111,7 @@ public struct FakeClientLoopResponder: Sendable {
         // Copies: the ledger's closure escapes, and a mutating method's self cannot be captured.
         let (now, makeUUID) = (now, makeUUID)
         let ledger = FakeSessionLedger { FakeSession(uuid: makeUUID(), now: now()) }
-        let response = FakeGraphQLExecution.response(to: graphQLRequest, ledger: ledger)
+        let response = FakeGraphQLExecution.response(to: graphQLRequest, ledger: ledger, documents: documents)
         let minted = ledger.entries
         stats.lastOrgId = minted.first?.input.orgId
         stats.lastContactId = minted.first?.input.contactId

@@ -1,4 +1,5 @@
 import GraphQL
+import Synchronization
 
 /// Runs one GraphQL request against ClientLoop's schema as a GraphQL server runs it (GraphQL's `ExecuteRequest()`):
 /// the document is parsed and validated, the operation picked by `operationName`, the variables coerced, then the
@@ -7,17 +8,23 @@ import GraphQL
 enum FakeGraphQLExecution {
     /// The response to `request`; every `contactCreateIdvSession` field resolved mints its session in `ledger`.
     static func response(
-        to request: FakeGraphQLRequest, ledger: FakeSessionLedger, schema: GraphQLSchema = FakeClientLoopSchema.shared
+        to request: FakeGraphQLRequest, ledger: FakeSessionLedger, schema: GraphQLSchema = FakeClientLoopSchema.shared,
+        documents: ValidatedDocuments = ValidatedDocuments()
     ) -> FakeGraphQLResponse {
         let document: Document
-        do {
-            document = try parse(source: Source(body: request.query, name: "GraphQL request"))
-        } catch {
-            return FakeGraphQLResponse(requestErrors: [graphQLError(error)], code: "GRAPHQL_PARSE_FAILED")
-        }
-        let validationErrors = validate(schema: schema, ast: document)
-        guard validationErrors.isEmpty else {
-            return FakeGraphQLResponse(requestErrors: validationErrors, code: "GRAPHQL_VALIDATION_FAILED")
+        if let validated = documents[request.query] {
+            document = validated
+        } else {
+            do {
+                document = try parse(source: Source(body: request.query, name: "GraphQL request"))
+            } catch {
+                return FakeGraphQLResponse(requestErrors: [graphQLError(error)], code: "GRAPHQL_PARSE_FAILED")
+            }
+            let validationErrors = validate(schema: schema, ast: document)
+            guard validationErrors.isEmpty else {
+                return FakeGraphQLResponse(requestErrors: validationErrors, code: "GRAPHQL_VALIDATION_FAILED")
+            }
+            documents[request.query] = document
         }
         do {
             try checkOperation(in: document, named: request.operationName, schema: schema)
@@ -74,5 +81,25 @@ enum FakeGraphQLExecution {
 
     private static func graphQLError(_ error: any Error) -> GraphQLError {
         error as? GraphQLError ?? GraphQLError(error)
+    }
+}
+
+extension FakeGraphQLExecution {
+    /// Documents that parsed and validated, by their text: a client sends the same few documents over and over, and
+    /// validating one costs far more than executing it (as GraphQL servers cache them too). Bounded: when full it
+    /// starts again empty.
+    final class ValidatedDocuments: Sendable {
+        static let capacity = 64
+        private let documents = Mutex<[String: Document]>([:])
+
+        subscript(query: String) -> Document? {
+            get { documents.withLock { $0[query] } }
+            set {
+                documents.withLock { documents in
+                    if documents.count >= Self.capacity { documents.removeAll() }
+                    documents[query] = newValue
+                }
+            }
+        }
     }
 }
