@@ -22,21 +22,36 @@ struct ContactCreateIdvSessionTests {
     }
 
     @Test func encodesTheRequestWithAContactId() {
-        let body = ContactCreateIdvSession.requestBody(orgId: "org_1", contactId: "ct_9")
+        let body = ContactCreateIdvSession.RequestBody(orgId: "org_1").bytes(contactId: "ct_9")
         #expect(String(decoding: body, as: UTF8.self)
             == #"{"operationName":"ContactCreateIdvSession","query":""# + Self.query
             + #"","variables":{"input":{"contactId":"ct_9","orgId":"org_1"}}}"#)
     }
 
     @Test func omitsTheContactIdKeyForANewContact() {
-        let body = ContactCreateIdvSession.requestBody(orgId: "org_1", contactId: nil)
+        let body = ContactCreateIdvSession.RequestBody(orgId: "org_1").bytes(contactId: nil)
         #expect(String(decoding: body, as: UTF8.self)
             == #"{"operationName":"ContactCreateIdvSession","query":""# + Self.query + #"","variables":{"input":{"orgId":"org_1"}}}"#)
     }
 
+    @Test("the pre-encoded body is what JSONEncoder writes with sorted keys", arguments: [
+        ("org_1", "ct_9"), ("org_1", nil), (#"o"\"#, "c/1"), ("35dHMM4pFzIykUsys1CDyZ9Xtkz", "a-b_C"), ("ünï", "x\ty"),
+    ] as [(String, String?)])
+    func matchesJSONEncoder(orgId: String, contactId: String?) throws {
+        struct Input: Encodable { let orgId: String; let contactId: String? }
+        struct Variables: Encodable { let input: Input }
+        struct Document: Encodable { let operationName: String; let query: String; let variables: Variables }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let expected = try encoder.encode(Document(
+            operationName: ContactCreateIdvSession.operationName, query: ContactCreateIdvSession.query,
+            variables: Variables(input: Input(orgId: orgId, contactId: contactId))))
+        #expect(ContactCreateIdvSession.RequestBody(orgId: orgId).bytes(contactId: contactId) == Array(expected))
+    }
+
     @Test func hostileValuesCannotBreakOutOfTheirStrings() throws {
         let hostile = #"x","orgId":"evil"}},"query":"{__schema}\"\\"# + "\n\u{0}</script>"
-        let body = ContactCreateIdvSession.requestBody(orgId: #"o"\"#, contactId: hostile)
+        let body = ContactCreateIdvSession.RequestBody(orgId: #"o"\"#).bytes(contactId: hostile)
         let document = try StrictJSON.parse(body)
         #expect(document["variables"]?["input"]?["contactId"] == .string(hostile))
         #expect(document["variables"]?["input"]?["orgId"] == .string(#"o"\"#))

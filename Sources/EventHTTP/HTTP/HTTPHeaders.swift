@@ -45,13 +45,17 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
 extension Sequence where Element == UInt8 {
     /// Compares two byte sequences, folding ASCII letters to lower case: header names are case-insensitive.
+    ///
+    /// Inlinable, so that callers in other modules get it specialized for their sequences (it runs for every field
+    /// lookup), not through generic witnesses.
+    @inlinable
     public func elementsEqualIgnoringASCIICase(_ other: some Sequence<UInt8>) -> Bool {
         elementsEqual(other) { lowercasedASCII($0) == lowercasedASCII($1) }
     }
 }
 
-@inline(__always)
-private func lowercasedASCII(_ byte: UInt8) -> UInt8 {
+@inline(__always) @usableFromInline
+func lowercasedASCII(_ byte: UInt8) -> UInt8 {
     (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
 }
 

@@ -57,8 +57,10 @@ public struct CORSPolicy: Sendable {
 
     /// Decides about a request.
     public func decide(_ request: HTTPRequest) -> CORSDecision {
-        decide(method: request.method, headers: request.headers,
-               scheme: proxies.scheme(peerAddress: request.peerAddress, headers: request.headers))
+        // The scheme matters only to the same-origin rule, and only for a request that names an origin.
+        let needsScheme = allowedOrigins == .sameOriginOnly && request.headers.contains("Origin")
+        return decide(method: request.method, headers: request.headers,
+                      scheme: needsScheme ? proxies.scheme(peerAddress: request.peerAddress, headers: request.headers) : .http)
     }
 
     /// Decides about a request given its method, header fields and the scheme it arrived with at the edge.

@@ -7,7 +7,7 @@ public import EventHTTP
 /// One per loop, used on its thread only. The fixed headers are rebuilt when the shared key is replaced.
 public final class ClientLoopGraphClient: ClientLoopClient {
     private let transport: any UpstreamTransport
-    private let orgId: String
+    private let requestBody: ContactCreateIdvSession.RequestBody
     private let apiKey: APIKeyHolder
     private var keyGeneration: Int
     private var fixedHeaders: HTTPHeaders
@@ -18,7 +18,7 @@ public final class ClientLoopGraphClient: ClientLoopClient {
         self.transport = transport
         self.metrics = metrics
         self.apiKey = apiKey
-        orgId = settings.orgId
+        requestBody = ContactCreateIdvSession.RequestBody(orgId: settings.orgId)
         keyGeneration = apiKey.generation
         fixedHeaders = Self.fixedHeaders(key: apiKey.current)
     }
@@ -47,7 +47,7 @@ public final class ClientLoopGraphClient: ClientLoopClient {
         for field in propagated {
             headers.add(name: field.name, value: field.value)
         }
-        let request = UpstreamRequest(headers: headers, body: ContactCreateIdvSession.requestBody(orgId: orgId, contactId: contactId))
+        let request = UpstreamRequest(headers: headers, body: requestBody.bytes(contactId: contactId))
         let started = clock.now()
         let clock = clock
         let upstreamDuration = metrics.upstreamDuration

@@ -1,4 +1,3 @@
-import Foundation
 public import EventHTTP
 
 /// The `contactCreateIdvSession` GraphQL mutation: the request document sent to ClientLoop and the reading of its
@@ -14,23 +13,46 @@ public enum ContactCreateIdvSession {
     /// How deeply ClientLoop's answer may nest; GraphQL errors carry `locations`, `path` and `extensions`.
     static let maximumResponseDepth = 64
 
-    /// The HTTP request body: `{"operationName":…,"query":…,"variables":{"input":{"contactId":…,"orgId":…}}}`.
+    /// The HTTP request bodies for one organisation:
+    /// `{"operationName":…,"query":…,"variables":{"input":{"contactId":…,"orgId":…}}}`, members in sorted order.
     ///
-    /// Encoded by `JSONEncoder`, never by splicing strings, with sorted keys so the bytes are reproducible;
-    /// `contactId` is left out entirely when `nil`, which asks ClientLoop for a new contact.
-    public static func requestBody(orgId: String, contactId: String?) -> [UInt8] {
-        let document = RequestDocument(
-            operationName: operationName,
-            query: query,
-            variables: .init(input: .init(orgId: orgId, contactId: contactId))
-        )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            return Array(try encoder.encode(document))
-        } catch {
-            // Only non-finite floating-point numbers can fail to encode, and the document has none.
-            preconditionFailure("encoding a document of strings failed: \(error)")
+    /// Everything but the contact id is the same for every request, so it is encoded once (``JSONText`` escapes the
+    /// strings); a request adds only its escaped `contactId`, which is left out entirely when `nil` (that asks
+    /// ClientLoop for a new contact). User input never touches the document but through that escaped string.
+    public struct RequestBody: Sendable {
+        /// Up to and including `"input":{`.
+        private let head: [UInt8]
+        /// `"orgId":"…"}}}`.
+        private let orgIdMember: [UInt8]
+        /// The whole body for a new contact.
+        private let withoutContact: [UInt8]
+
+        /// Encodes the fixed parts for `orgId`.
+        public init(orgId: String) {
+            var head = "{\"operationName\":"
+            JSONText.appendString(ContactCreateIdvSession.operationName, to: &head)
+            head += ",\"query\":"
+            JSONText.appendString(ContactCreateIdvSession.query, to: &head)
+            head += ",\"variables\":{\"input\":{"
+            var orgIdMember = "\"orgId\":"
+            JSONText.appendString(orgId, to: &orgIdMember)
+            orgIdMember += "}}}"
+            self.head = Array(head.utf8)
+            self.orgIdMember = Array(orgIdMember.utf8)
+            withoutContact = self.head + self.orgIdMember
+        }
+
+        /// The body asking for `contactId`'s session, or a new contact's when `nil`.
+        public func bytes(contactId: String?) -> [UInt8] {
+            guard let contactId else { return withoutContact }
+            var member = "\"contactId\":"
+            JSONText.appendString(contactId, to: &member)
+            member += ","
+            var body = head
+            body.reserveCapacity(head.count + member.utf8.count + orgIdMember.count)
+            body += member.utf8
+            body += orgIdMember
+            return body
         }
     }
 
@@ -88,21 +110,4 @@ public enum ContactCreateIdvSession {
         }
         return .success(IDVSession(token: token, expiresAt: expiresAt))
     }
-}
-
-/// The GraphQL request document; its shape is fixed by ClientLoop's API.
-private struct RequestDocument: Encodable {
-    struct Variables: Encodable {
-        let input: Input
-    }
-
-    struct Input: Encodable {
-        let orgId: String
-        /// Omitted from the JSON when `nil` (synthesised `Encodable` uses `encodeIfPresent`).
-        let contactId: String?
-    }
-
-    let operationName: String
-    let query: String
-    let variables: Variables
 }

@@ -53,7 +53,9 @@ public struct ClientAddressResolver: Sendable {
     /// says so in one `X-Forwarded-Proto` value; otherwise `http`, which is what this listener speaks. A list
     /// (`https, http`) is not believed: which proxy wrote which member cannot be told.
     public func scheme(peerAddress: String?, headers: HTTPHeaders) -> WebScheme {
-        guard let peer = peerAddress.flatMap(Self.peerIPAddress), trustedProxies.contains(peer) else { return .http }
+        guard !trustedProxies.isEmpty, let peer = peerAddress.flatMap(Self.peerIPAddress), trustedProxies.contains(peer) else {
+            return .http
+        }
         let values = headers.values(named: "X-Forwarded-Proto")
         guard values.count == 1, values[0].trimmingSpacesAndTabs().lowercased() == "https" else { return .http }
         return .https
