@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Before/after for an optimisation: two builds of idv-bff side by side against the HTTPS mock of ClientLoop, measured
+# in turns (A then B, every round) so that drift on a noisy machine hits both alike. Prints each round's req/s and
+# the server's CPU time per request (the kernel's task clock: steadier than req/s), then B / A over all rounds.
+# Usage: scripts/compare.sh BINARY_A BINARY_B [rounds, default 4] [seconds per run, default 5] [connections, default 64]
+# Settings as bench.sh's lean server; extra ones through the environment of this script are passed on
+# (e.g. LOG_LEVEL=info scripts/compare.sh a b). Needs what bench.sh needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+a="$1"; b="$2"; rounds="${3:-4}"; duration="${4:-5}"; connections="${5:-64}"
+fake_api_key=bench-key
+IDV_BFF_BINARY="$a"
+# shellcheck source=scripts/loopback-fixture.sh
+source scripts/loopback-fixture.sh
+# shellcheck source=scripts/https-mock.sh
+source scripts/https-mock.sh
+
+start() {  # start BINARY LOG: prints the port
+  CLIENTLOOP_API_KEY=bench-key CLIENTLOOP_ORG_ID=bench-org CLIENTLOOP_GRAPH_URL="https://localhost:$mock_port/" \
+    CLIENTLOOP_CA_FILE="$work/cert.pem" HTTP_HOST=127.0.0.1 HTTP_PORT=0 LOG_LEVEL="${LOG_LEVEL:-warning}" \
+    RATE_LIMIT_PER_MINUTE="${RATE_LIMIT_PER_MINUTE:-0}" CLIENTLOOP_MAX_IN_FLIGHT=100000 \
+    "$1" >/dev/null 2>"$2" &
+  echo $! >"$2.pid"
+  # The port from the listening line, which LOG_LEVEL=warning hides: ask the kernel instead.
+  for _ in $(seq 100); do
+    port="$(ss -ltnpH 2>/dev/null | awk -v pid="pid=$(cat "$2.pid")," '$0 ~ pid {split($4, a, ":"); print a[2]; exit}')"
+    [ -n "$port" ] && { echo "$port"; return; }
+    sleep 0.05
+  done
+  echo "server did not start: $(cat "$2")" >&2; exit 1
+}
+port_a="$(start "$a" "$work/a.log")"; pid_a="$(cat "$work/a.log.pid")"
+port_b="$(start "$b" "$work/b.log")"; pid_b="$(cat "$work/b.log.pid")"
+
+measure() {  # measure PORT PID: prints "req/s cpu-us-per-request"
+  perf stat -x, -e task-clock -o "$work/perf.csv" -p "$2" -- \
+    wrk -t1 -c"$connections" -d"${duration}s" -s "$work/post.lua" "http://127.0.0.1:$1/idv-session" >"$work/wrk.out"
+  local requests rps
+  requests="$(awk '/requests in/ {print $1}' "$work/wrk.out")"; rps="$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")"
+  awk -F, -v r="$requests" -v rps="$rps" '$3 == "task-clock" {printf "%s %.1f\n", rps, $1 * 1000 / r}' "$work/perf.csv"
+}
+sum_rps_a=0; sum_rps_b=0; sum_cpu_a=0; sum_cpu_b=0
+echo "A: $a"; echo "B: $b"; echo "c=$connections, ${duration}s per run, $rounds rounds"
+for round in $(seq "$rounds"); do
+  read -r rps_a cpu_a <<<"$(measure "$port_a" "$pid_a")"
+  read -r rps_b cpu_b <<<"$(measure "$port_b" "$pid_b")"
+  printf 'round %d: A %9s req/s %7s us/req   B %9s req/s %7s us/req\n' "$round" "$rps_a" "$cpu_a" "$rps_b" "$cpu_b"
+  sum_rps_a="$(awk "BEGIN {print $sum_rps_a + $rps_a}")"; sum_rps_b="$(awk "BEGIN {print $sum_rps_b + $rps_b}")"
+  sum_cpu_a="$(awk "BEGIN {print $sum_cpu_a + $cpu_a}")"; sum_cpu_b="$(awk "BEGIN {print $sum_cpu_b + $cpu_b}")"
+done
+awk -v ra="$sum_rps_a" -v rb="$sum_rps_b" -v ca="$sum_cpu_a" -v cb="$sum_cpu_b" -v n="$rounds" 'BEGIN {
+  printf "B / A: req/s %.3f, CPU per request %.3f (A %.1f us, B %.1f us)\n", rb / ra, cb / ca, ca / n, cb / n }'
