@@ -30,7 +30,9 @@ lean_env=(CLIENTLOOP_API_KEY=bench-key CLIENTLOOP_ORG_ID=bench-org CLIENTLOOP_GR
 start() {  # start NAME ENV...: a server with the lean settings overridden by ENV; sets port_NAME, pid_NAME, ready_NAME
   local name="$1" port output; shift
   port="$(free_port)"
-  output="$(env "${lean_env[@]}" HTTP_PORT="$port" "$@" $probe ready "$port" -- "$binary")"
+  # As in the container: no SSL_CERT_FILE naming a bundle (some shells export one), so the hashed system
+  # directory is the trust store and start-up does not parse the whole bundle.
+  output="$(env -u SSL_CERT_FILE -u SSL_CERT_DIR "${lean_env[@]}" HTTP_PORT="$port" "$@" $probe ready "$port" -- "$binary")"
   printf -v "port_$name" '%s' "$port"
   printf -v "ready_$name" '%s' "$(sed -n 1p <<<"$output")"
   printf -v "pid_$name" '%s' "$(sed -n 2p <<<"$output")"

@@ -16,7 +16,7 @@ source scripts/loopback-fixture.sh
 source scripts/https-mock.sh
 
 start() {  # start BINARY LOG: prints the port
-  CLIENTLOOP_API_KEY=bench-key CLIENTLOOP_ORG_ID=bench-org CLIENTLOOP_GRAPH_URL="https://localhost:$mock_port/" \
+  env -u SSL_CERT_FILE -u SSL_CERT_DIR CLIENTLOOP_API_KEY=bench-key CLIENTLOOP_ORG_ID=bench-org CLIENTLOOP_GRAPH_URL="https://localhost:$mock_port/" \
     CLIENTLOOP_CA_FILE="$work/cert.pem" HTTP_HOST=127.0.0.1 HTTP_PORT=0 LOG_LEVEL="${LOG_LEVEL:-warning}" \
     RATE_LIMIT_PER_MINUTE="${RATE_LIMIT_PER_MINUTE:-0}" CLIENTLOOP_MAX_IN_FLIGHT=100000 \
     "$1" >/dev/null 2>"$2" &

@@ -23,8 +23,8 @@ static void cevent_tls_last_error(const char *what, char *error, size_t capacity
     ERR_clear_error();
 }
 
-SSL_CTX *cevent_tls_client_context_new(const char *extra_ca_file, int minimum_version, int ignore_unexpected_eof,
-                                       char *error, size_t error_capacity) {
+SSL_CTX *cevent_tls_client_context_new(const char *system_ca_directory, const char *extra_ca_file, int minimum_version,
+                                       int ignore_unexpected_eof, char *error, size_t error_capacity) {
     SSL_CTX *context = SSL_CTX_new(TLS_client_method());
     if (context == NULL) {
         cevent_tls_last_error("cannot create a TLS context", error, error_capacity);
@@ -38,7 +38,9 @@ SSL_CTX *cevent_tls_client_context_new(const char *extra_ca_file, int minimum_ve
     if (ignore_unexpected_eof) {
         SSL_CTX_set_options(context, SSL_OP_IGNORE_UNEXPECTED_EOF);
     }
-    if (SSL_CTX_set_default_verify_paths(context) != 1) {
+    int loaded = system_ca_directory != NULL ? SSL_CTX_load_verify_locations(context, NULL, system_ca_directory)
+                                             : SSL_CTX_set_default_verify_paths(context);
+    if (loaded != 1) {
         cevent_tls_last_error("cannot load the system trust store", error, error_capacity);
         SSL_CTX_free(context);
         return NULL;

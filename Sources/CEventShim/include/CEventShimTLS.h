@@ -13,9 +13,11 @@ typedef struct ssl_ctx_st SSL_CTX;
 
 /// A client context that requires peer verification against the system trust store plus `extra_ca_file` (may be
 /// NULL), accepts `minimum_version` (an OpenSSL `TLS1_x_VERSION`) or later, and, when `ignore_unexpected_eof`,
-/// sets `SSL_OP_IGNORE_UNEXPECTED_EOF`. Returns NULL and fills `error` on failure.
-SSL_CTX *cevent_tls_client_context_new(const char *extra_ca_file, int minimum_version, int ignore_unexpected_eof,
-                                       char *error, size_t error_capacity);
+/// sets `SSL_OP_IGNORE_UNEXPECTED_EOF`. The system store is the hashed directory `system_ca_directory`, looked up
+/// certificate by certificate as verification needs them, or OpenSSL's default paths when it is NULL. Returns NULL
+/// and fills `error` on failure.
+SSL_CTX *cevent_tls_client_context_new(const char *system_ca_directory, const char *extra_ca_file, int minimum_version,
+                                       int ignore_unexpected_eof, char *error, size_t error_capacity);
 
 /// A server context presenting `certificate_file` (PEM chain) with `key_file`, accepting `minimum_version` or
 /// later. NULL and `error` on failure.
