@@ -61,27 +61,41 @@ floor64="$(run "https://127.0.0.1:$mock_port/" 64)"; report "floor: wrk -> mock,
 floor1="$(run "https://127.0.0.1:$mock_port/" 1)"; report "floor: wrk -> mock, c=1" "$floor1"
 
 start lean
-lean64="$(run "http://127.0.0.1:$port_lean/idv-session" 64)"; report "idv-bff (LOG_LEVEL=warning), c=64" "$lean64"
 lean1="$(run "http://127.0.0.1:$port_lean/idv-session" 1)"; report "idv-bff (LOG_LEVEL=warning), c=1" "$lean1"
-lean_peak="$(peak_rss "$pid_lean")"
-
 start info LOG_LEVEL=info
-info64="$(run "http://127.0.0.1:$port_info/idv-session" 64)"; report "idv-bff (LOG_LEVEL=info), c=64" "$info64"
-kill "$pid_info"
-
+start limits RATE_LIMIT_PER_MINUTE=1000000 RATE_LIMIT_BURST=1000000 CORS_ALLOWED_ORIGINS=https://app.example.com
 token="$($probe jwt "$work")"
 start guarded RATE_LIMIT_PER_MINUTE=1000000 RATE_LIMIT_BURST=1000000 CORS_ALLOWED_ORIGINS=https://app.example.com \
   CONTACT_POLICY=jwt JWT_JWKS_FILE="$work/jwks.json" JWT_ISSUER=bench JWT_AUDIENCE=idv-bff JWT_ALLOW_NEW_CONTACTS=true
-guarded64="$(run "http://127.0.0.1:$port_guarded/idv-session" 64 -H "Origin: https://app.example.com" -H "Authorization: Bearer $token")"
-report "idv-bff + rate limit, CORS, JWT, c=64" "$guarded64"
-kill "$pid_guarded"
+# The settings are compared in turns (two rounds each), so that drift on a noisy machine hits them alike.
+declare -A total
+for round in 1 2; do
+  for name in lean info limits guarded; do
+    port_var="port_$name"
+    case "$name" in
+      lean | info) result="$(run "http://127.0.0.1:${!port_var}/idv-session" 64)" ;;
+      limits) result="$(run "http://127.0.0.1:${!port_var}/idv-session" 64 -H "Origin: https://app.example.com")" ;;
+      guarded) result="$(run "http://127.0.0.1:${!port_var}/idv-session" 64 -H "Origin: https://app.example.com" -H "Authorization: Bearer $token")" ;;
+    esac
+    case "$name" in
+      lean) label="idv-bff (LOG_LEVEL=warning), c=64" ;; info) label="idv-bff (LOG_LEVEL=info), c=64" ;;
+      limits) label="+ rate limit and CORS, c=64" ;; guarded) label="+ rate limit, CORS and JWT, c=64" ;;
+    esac
+    report "$label, round $round" "$result"
+    read -r rps _ <<<"$result"
+    total[$name]="$(awk -v a="${total[$name]:-0}" -v b="$rps" 'BEGIN {print a + b}')"
+  done
+done
+lean_peak="$(peak_rss "$pid_lean")"
+kill "$pid_info" "$pid_limits" "$pid_guarded"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
-read -r floor_rps _ <<<"$floor64"; read -r lean_rps _ <<<"$lean64"; read -r info_rps _ <<<"$info64"; read -r guarded_rps _ <<<"$guarded64"
-echo "ratio to the floor (c=64):              $(ratio "$lean_rps" "$floor_rps")"
-echo "LOG_LEVEL=info / warning:               $(ratio "$info_rps" "$lean_rps")"
-echo "protections on / off:                   $(ratio "$guarded_rps" "$lean_rps")"
-echo "peak RSS after c=64 and c=1:            $lean_peak"
+read -r floor_rps _ <<<"$floor64"
+echo "ratio to the floor (c=64):              $(ratio "$(awk -v t="${total[lean]}" 'BEGIN {print t / 2}')" "$floor_rps")"
+echo "LOG_LEVEL=info / warning:               $(ratio "${total[info]}" "${total[lean]}")"
+echo "rate limit + CORS on / off:             $(ratio "${total[limits]}" "${total[lean]}")"
+echo "rate limit + CORS + JWT on / off:       $(ratio "${total[guarded]}" "${total[lean]}")"
+echo "peak RSS after c=1 and c=64:            $lean_peak"
 readies=()
 for _ in 1 2 3 4 5; do start probe; readies+=("$ready_probe"); kill "$pid_probe"; done
 echo "ready (exec to /readyz 200), 5 starts:  $(printf '%s ' "${readies[@]}")ms"

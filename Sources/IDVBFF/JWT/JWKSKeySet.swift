@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import JWTKit
 
@@ -260,13 +261,19 @@ public struct JWKSVerificationKey: Sendable {
     public let keyIdentifier: String
     /// The only algorithm this key verifies.
     public let algorithm: JWTSignatureAlgorithm
+    /// Unique to this key object in the process: what ``JWTSignatureCache`` entries are tied to, since a `kid` may
+    /// be reused for other key material by a later JWKS.
+    let serial: UInt64
     /// jwt-kit's verifier for the key; its `verify(_:signs:)` is synchronous, so no request waits on a task.
     private let verifier: any JWTAlgorithm
+
+    private static let serials = Atomic<UInt64>(0)
 
     init(keyIdentifier: String, algorithm: JWTSignatureAlgorithm, verifier: any JWTAlgorithm) {
         self.keyIdentifier = keyIdentifier
         self.algorithm = algorithm
         self.verifier = verifier
+        serial = Self.serials.add(1, ordering: .relaxed).newValue
     }
 
     /// Whether `signature` is this key's signature of `signingInput` (the token's `header.payload` bytes).

@@ -14,6 +14,8 @@ public struct JWTContactVerifier: Sendable {
     /// Where the current JWKS keys come from; asked to refresh when a token names an unknown `kid`.
     public let keyStore: JWKSKeyStore
     private let allowedAlgorithms: Set<JWTSignatureAlgorithm>
+    /// Shared by every copy of the verifier, and so by every loop.
+    private let signatures = JWTSignatureCache()
 
     /// Creates a verifier; `options` are expected to have no ``JWTOptions/problems``, and forbidden algorithms in
     /// them are ignored regardless.
@@ -43,7 +45,7 @@ public struct JWTContactVerifier: Sendable {
         case .success(let found): key = found
         case .failure(let failure): return .failure(failure)
         }
-        guard key.isValidSignature(parsed.signature, of: parsed.signingInput) else {
+        guard signatures.isValid(parsed.signature, of: parsed.signingInput, by: key) else {
             return .failure(.badSignature(keyIdentifier: key.keyIdentifier, algorithm: key.algorithm))
         }
         return parsed.payload()
