@@ -3,8 +3,10 @@
 # in turns (A then B, every round) so that drift on a noisy machine hits both alike. Prints each round's req/s and
 # the server's CPU time per request (the kernel's task clock: steadier than req/s), then B / A over all rounds.
 # Usage: scripts/compare.sh BINARY_A BINARY_B [rounds, default 4] [seconds per run, default 5] [connections, default 64]
-# Settings as bench.sh's lean server; extra ones through the environment of this script are passed on
-# (e.g. LOG_LEVEL=info scripts/compare.sh a b). Needs what bench.sh needs.
+# Settings as bench.sh's lean server; LOG_LEVEL and RATE_LIMIT_PER_MINUTE from this script's environment are passed
+# on, and SETTINGS_A / SETTINGS_B add settings to one side only, so one build can be compared with itself:
+#   SETTINGS_A="METRICS_ENABLED=false" scripts/compare.sh bin bin   (metrics off as A, on as B)
+# Needs what bench.sh needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 a="$1"; b="$2"; rounds="${3:-4}"; duration="${4:-5}"; connections="${5:-64}"
@@ -15,22 +17,25 @@ source scripts/loopback-fixture.sh
 # shellcheck source=scripts/https-mock.sh
 source scripts/https-mock.sh
 
-start() {  # start BINARY LOG: prints the port
+start() {  # start BINARY LOG [SETTING=VALUE ...]: prints the port
+  local binary="$1" log="$2"; shift 2
   env -u SSL_CERT_FILE -u SSL_CERT_DIR CLIENTLOOP_API_KEY=bench-key CLIENTLOOP_ORG_ID=bench-org CLIENTLOOP_GRAPH_URL="https://localhost:$mock_port/" \
     CLIENTLOOP_CA_FILE="$work/cert.pem" HTTP_HOST=127.0.0.1 HTTP_PORT=0 LOG_LEVEL="${LOG_LEVEL:-warning}" \
     RATE_LIMIT_PER_MINUTE="${RATE_LIMIT_PER_MINUTE:-0}" CLIENTLOOP_MAX_IN_FLIGHT=100000 \
-    "$1" >/dev/null 2>"$2" &
-  echo $! >"$2.pid"
+    "$@" "$binary" >/dev/null 2>"$log" &
+  echo $! >"$log.pid"
   # The port from the listening line, which LOG_LEVEL=warning hides: ask the kernel instead.
   for _ in $(seq 100); do
-    port="$(ss -ltnpH 2>/dev/null | awk -v pid="pid=$(cat "$2.pid")," '$0 ~ pid {split($4, a, ":"); print a[2]; exit}')"
+    port="$(ss -ltnpH 2>/dev/null | awk -v pid="pid=$(cat "$log.pid")," '$0 ~ pid {split($4, a, ":"); print a[2]; exit}')"
     [ -n "$port" ] && { echo "$port"; return; }
     sleep 0.05
   done
-  echo "server did not start: $(cat "$2")" >&2; exit 1
+  echo "server did not start: $(cat "$log")" >&2; exit 1
 }
-port_a="$(start "$a" "$work/a.log")"; pid_a="$(cat "$work/a.log.pid")"
-port_b="$(start "$b" "$work/b.log")"; pid_b="$(cat "$work/b.log.pid")"
+# shellcheck disable=SC2086  # the settings are words on purpose
+port_a="$(start "$a" "$work/a.log" ${SETTINGS_A:-})"; pid_a="$(cat "$work/a.log.pid")"
+# shellcheck disable=SC2086
+port_b="$(start "$b" "$work/b.log" ${SETTINGS_B:-})"; pid_b="$(cat "$work/b.log.pid")"
 
 measure() {  # measure PORT PID: prints "req/s cpu-us-per-request"
   perf stat -x, -e task-clock -o "$work/perf.csv" -p "$2" -- \
