@@ -61,8 +61,7 @@ import threading
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from headless import chromium
 
 CASES = """
 const {startIdvSession, IdvSessionError} = await import("/idv-session-client.js");
@@ -99,7 +98,7 @@ async function run(answers, options = {}, prepare = () => {}) {
   const events = [];
   element.addEventListener("contact-identity-error", (event) => events.push(event.detail));
   const {fetch, calls} = stub(answers);
-  prepare(element);
+  prepare(element, calls);
   let result;
   let eventsAtSettle;
   try {
@@ -238,21 +237,23 @@ const results = {};
 {
   results.abortBefore = clean(await run([session("tok-never")], {start: {signal: AbortSignal.abort()}}));
   const waiting = new AbortController();
+  // Aborted once the 503 arrived: the client is then waiting out its Retry-After.
   results.abortDuringWait = clean(await run([busy(503, 1), session("tok-never")], {start: {signal: waiting.signal}},
-    () => setTimeout(() => waiting.abort(), 100)));
+    (element, calls) => until(() => calls.length === 1).then(() => waiting.abort())));
   const fetching = new AbortController();
   const hanging = (init) => new Promise((resolve, reject) => {
     init.signal.addEventListener("abort", () => reject(init.signal.reason), {once: true});
   });
   results.abortDuringFetch = clean(await run([hanging], {start: {signal: fetching.signal}},
-    () => setTimeout(() => fetching.abort(), 100)));
+    (element, calls) => until(() => calls.length === 1).then(() => fetching.abort())));
 }
 
 // A newer call on the same element takes it over.
 {
   const element = document.body.appendChild(document.createElement("div"));
-  const firstRun = run([busy(503, 1), session("tok-a")], {element});
-  await sleep(50);
+  let firstCalls = [];
+  const firstRun = run([busy(503, 1), session("tok-a")], {element}, (element, calls) => { firstCalls = calls; });
+  await until(() => firstCalls.length === 1);
   const second = await run([session("tok-b")], {element});
   const first = await firstRun;
   results.superseded = {first: clean(first), second: clean(second), elementToken: element.getAttribute("token")};
@@ -310,13 +311,7 @@ def main():
     module, content_type = read_module(base_url)
     pages = serve(module)
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    browser.set_script_timeout(30)
+    browser = chromium(script_timeout=30, console_log=True)
     try:
         browser.get(f"http://127.0.0.1:{pages.server_address[1]}/")
         results = browser.execute_async_script(SCRIPT)

@@ -14,11 +14,8 @@ Usage: cors_fetch.py PAGE_PORT API_URL
 
 import json
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from headless import chromium, serve_blank_page
 
 FETCH = """
 const [url, done] = arguments;
@@ -30,30 +27,11 @@ fetch(url, {method: "POST", headers: {"Content-Type": "application/json", "X-Req
 """
 
 
-class BlankPage(BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = b"<!doctype html><title>integrator page</title>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *arguments):
-        pass
-
 
 def main():
     page_port, api_url = int(sys.argv[1]), sys.argv[2]
-    pages = ThreadingHTTPServer(("127.0.0.1", page_port), BlankPage)
-    threading.Thread(target=pages.serve_forever, daemon=True).start()
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(argument)
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    browser.set_script_timeout(20)
+    pages = serve_blank_page(page_port)
+    browser = chromium(script_timeout=20)
     try:
         results = {}
         for name, host in (("allowed", "127.0.0.1"), ("refused", "localhost")):

@@ -34,14 +34,11 @@ Usage: demo_flow.py BASE_URL SECOND_PAGE_PORT [--screenshot PATH]
 import argparse
 import json
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
+from headless import chromium, serve_blank_page
 
 WAIT_SECONDS = 20
 
@@ -100,18 +97,6 @@ import(baseURL + "/client/idv-session-client.js").then(async ({startIdvSession})
 """
 
 
-class BlankPage(BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = b'<!doctype html><title>integrator page</title><link rel="icon" href="data:,">'
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *arguments):
-        pass
-
 
 class DemoPage:
     """The demo page in the browser: its elements and the DOM states to wait for."""
@@ -166,17 +151,8 @@ def main():
     arguments = parser.parse_args()
     base_url = arguments.base_url.rstrip("/")
 
-    pages = ThreadingHTTPServer(("127.0.0.1", arguments.second_page_port), BlankPage)
-    threading.Thread(target=pages.serve_forever, daemon=True).start()
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1000,700", "--hide-scrollbars"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    browser.set_script_timeout(WAIT_SECONDS)
+    pages = serve_blank_page(arguments.second_page_port)
+    browser = chromium(WAIT_SECONDS, extra_arguments=("--window-size=1000,700", "--hide-scrollbars"), console_log=True)
     try:
         # The window size counts the (invisible) browser frame; the screenshot is of the viewport: make it 1000×700.
         browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
