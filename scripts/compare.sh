@@ -6,6 +6,7 @@
 # Settings as bench.sh's lean server; LOG_LEVEL and RATE_LIMIT_PER_MINUTE from this script's environment are passed
 # on, and SETTINGS_A / SETTINGS_B add settings to one side only, so one build can be compared with itself:
 #   SETTINGS_A="METRICS_ENABLED=false" scripts/compare.sh bin bin   (metrics off as A, on as B)
+# and WRK_HEADER adds one request header (e.g. WRK_HEADER="Origin: https://app.example.com").
 # Needs what bench.sh needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +40,8 @@ port_b="$(start "$b" "$work/b.log" ${SETTINGS_B:-})"; pid_b="$(cat "$work/b.log.
 
 measure() {  # measure PORT PID: prints "req/s cpu-us-per-request"
   perf stat -x, -e task-clock -o "$work/perf.csv" -p "$2" -- \
-    wrk -t1 -c"$connections" -d"${duration}s" -s "$work/post.lua" "http://127.0.0.1:$1/idv-session" >"$work/wrk.out"
+    wrk -t1 -c"$connections" -d"${duration}s" -s "$work/post.lua" ${WRK_HEADER:+-H "$WRK_HEADER"} \
+    "http://127.0.0.1:$1/idv-session" >"$work/wrk.out"
   local requests rps
   requests="$(awk '/requests in/ {print $1}' "$work/wrk.out")"; rps="$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")"
   awk -F, -v r="$requests" -v rps="$rps" '$3 == "task-clock" {printf "%s %.1f\n", rps, $1 * 1000 / r}' "$work/perf.csv"

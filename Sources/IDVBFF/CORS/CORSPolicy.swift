@@ -43,6 +43,9 @@ public struct CORSPolicy: Sendable {
     private let maxAgeValue: String
     /// Whose `X-Forwarded-Proto` tells the request's scheme.
     private let proxies: ClientAddressResolver
+    /// The allowed origins as browsers serialise them: an `Origin` equal to one of these, byte for byte, is allowed
+    /// without being parsed again (it would parse to that very origin).
+    private let allowedSerialisations: Set<String>
 
     /// Creates the policy the options describe.
     /// - Parameters:
@@ -50,6 +53,11 @@ public struct CORSPolicy: Sendable {
     ///   - proxies: The proxies believed about the scheme a request arrived with (for same-origin requests).
     public init(_ options: CORSOptions, proxies: ClientAddressResolver = ClientAddressResolver()) {
         allowedOrigins = options.allowedOrigins
+        if case .exactly(let origins) = options.allowedOrigins {
+            allowedSerialisations = Set(origins.map(\.description))
+        } else {
+            allowedSerialisations = []
+        }
         maxAgeSeconds = max(0, options.maxAgeSeconds)
         maxAgeValue = String(maxAgeSeconds)
         self.proxies = proxies
@@ -118,6 +126,9 @@ public struct CORSPolicy: Sendable {
             // `*` answers every origin alike, so what was sent does not matter.
             return .allowed(CORSAllowedOrigins.anyOriginEntry)
         case .exactly(let origins):
+            if originValues.count == 1, allowedSerialisations.contains(originValues[0]) {
+                return .allowed(originValues[0])
+            }
             switch Self.singleOrigin(originValues) {
             case .refused(let refusal):
                 return .refused(refusal)
