@@ -12,10 +12,9 @@ Prints one JSON object: {"allowed": RESULT, "refused": RESULT}, where RESULT is
 Usage: cors_fetch.py PAGE_PORT API_URL
 """
 
-import json
 import sys
 
-from headless import chromium, serve_blank_page
+from headless import chromium, report, serve_blank_page
 
 FETCH = """
 const [url, done] = arguments;
@@ -37,11 +36,11 @@ def main():
         for name, host in (("allowed", "127.0.0.1"), ("refused", "localhost")):
             browser.get(f"http://{host}:{page_port}/")
             results[name] = browser.execute_async_script(FETCH, api_url)
-        print(json.dumps(results))
+        return results
     finally:
         browser.quit()
         pages.shutdown()
 
 
 if __name__ == "__main__":
-    main()
+    report(main)

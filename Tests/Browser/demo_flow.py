@@ -32,13 +32,11 @@ Usage: demo_flow.py BASE_URL SECOND_PAGE_PORT [--screenshot PATH]
 """
 
 import argparse
-import json
-import sys
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from headless import chromium, serve_blank_page
+from headless import chromium, console_errors, report, serve_blank_page
 
 WAIT_SECONDS = 20
 
@@ -138,9 +136,8 @@ class DemoPage:
         self.wait(lambda: self.state() == "loaded", "the stand-in fired contact-identity-loaded")
 
 
-def console_errors(browser, page):
-    return [{"page": page, "source": entry.get("source"), "message": entry["message"]}
-            for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+def page_errors(browser, page):
+    return [{"page": page, **error} for error in console_errors(browser)]
 
 
 def main():
@@ -189,21 +186,17 @@ def main():
         results["doubleClickRequests"] = browser.execute_script("return window.demoRequests.sent")
         results["doubleClickTokens"] = browser.execute_script("return window.demoTokens.size")
         results["states"] = browser.execute_script("return window.demoStates")
-        errors = console_errors(browser, "demo")
+        errors = page_errors(browser, "demo")
 
         browser.get(f"http://127.0.0.1:{arguments.second_page_port}/")
         results["crossOrigin"] = browser.execute_async_script(CROSS_ORIGIN, base_url)
-        errors += console_errors(browser, "crossOrigin")
+        errors += page_errors(browser, "crossOrigin")
         results["consoleErrors"] = errors
-        print(json.dumps(results))
+        return results
     finally:
         browser.quit()
         pages.shutdown()
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as error:  # one line for the caller's failure message, not a traceback in its output
-        print(f"demo_flow.py: {type(error).__name__}: {error}", file=sys.stderr)
-        sys.exit(1)
+    report(main)

@@ -1,6 +1,9 @@
 """What the browser scripts share: Debian's headless Chromium through chromedriver, and a blank page on a port of
 their own to stand for an integrator's page on another origin."""
 
+import json
+import os
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -40,3 +43,20 @@ def serve_blank_page(port):
     pages = ThreadingHTTPServer(("127.0.0.1", port), BlankPage)
     threading.Thread(target=pages.serve_forever, daemon=True).start()
     return pages
+
+
+def console_errors(browser):
+    """The browser console's errors (level SEVERE) since the last call, as {source, message}."""
+    return [{"source": entry.get("source"), "message": entry["message"]}
+            for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def report(main):
+    """Runs main(), prints the JSON object it returns and exits 0; on any exception prints one line naming the script
+    on standard error (not a traceback, which would drown the caller's failure message) and exits 1."""
+    try:
+        results = main()
+    except Exception as error:
+        print(f"{os.path.basename(sys.argv[0])}: {type(error).__name__}: {error}", file=sys.stderr)
+        sys.exit(1)
+    print(json.dumps(results))
