@@ -12,7 +12,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-8}"
 long_run="${2:-30}"
-fake_api_key=bench-key
 ulimit -n "$(ulimit -Hn)"  # 5,000 idle connections and 2,000 clients need descriptors
 # shellcheck source=scripts/loopback-fixture.sh
 source scripts/loopback-fixture.sh

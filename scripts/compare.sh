@@ -11,7 +11,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 a="$1"; b="$2"; rounds="${3:-4}"; duration="${4:-5}"; connections="${5:-64}"
-fake_api_key=bench-key
 IDV_BFF_BINARY="$a"
 # shellcheck source=scripts/loopback-fixture.sh
 source scripts/loopback-fixture.sh

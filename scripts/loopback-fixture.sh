@@ -1,6 +1,6 @@
-# Sourced by bench.sh and soak.sh: the release binary (or IDV_BFF_BINARY), a throw-away certificate, and the fake
-# ClientLoop over TLS on loopback. Sets binary, work (a temporary folder, removed on exit) and fake_port; the
-# caller sets the API key the fake demands in fake_api_key first.
+# Sourced by bench.sh, compare.sh and soak.sh: the release binary (or IDV_BFF_BINARY) and a throw-away certificate
+# in work (a temporary folder, removed on exit); and, when the caller set fake_api_key (the key it demands), the fake
+# ClientLoop over TLS on loopback, on fake_port.
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -23,6 +23,8 @@ wait_for_port() {  # the port from a server's "listening" log line
   echo "server did not start: $(cat "$1")" >&2; exit 1
 }
 
-"$binary" fake-clientloop --host 127.0.0.1 --port 0 --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" \
-  --api-key "$fake_api_key" 2>"$work/fake.log" &
-fake_port="$(wait_for_port "$work/fake.log")"
+if [ -n "${fake_api_key:-}" ]; then
+  "$binary" fake-clientloop --host 127.0.0.1 --port 0 --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" \
+    --api-key "$fake_api_key" 2>"$work/fake.log" &
+  fake_port="$(wait_for_port "$work/fake.log")"
+fi
