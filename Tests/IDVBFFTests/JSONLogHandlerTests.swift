@@ -70,6 +70,7 @@ struct UTCTimestampTests {
         (Int64(1_709_251_199), "2024-02-29T23:59:59.000Z"),
         (Int64(4_102_444_800), "2100-01-01T00:00:00.000Z"),
         (Int64(-86_400), "1969-12-31T00:00:00.000Z"),
+        (Int64(-1), "1969-12-31T23:59:59.000Z"),
     ])
     func formatsCivilDatesAcrossLeapYears(seconds: Int64, expected: String) {
         #expect(UTCTimestamp.format(seconds: seconds, milliseconds: 0) == expected)

@@ -18,9 +18,12 @@ final class EventBase {
         self.pointer = pointer
     }
 
-    /// Runs the loop on the calling thread until `exit()` or until nothing is left to wait for.
+    /// Runs the loop on the calling thread until `exit()` or until nothing is left to wait for; log lines written
+    /// meanwhile on this thread go out once per turn (``LoopBatchedOutput``).
     func dispatch() {
-        _ = event_base_dispatch(pointer)
+        LoopBatchedOutput.gathering(on: self) {
+            _ = event_base_dispatch(pointer)
+        }
     }
 
     /// Makes `dispatch()` return after the current callbacks; call on the loop's own thread.

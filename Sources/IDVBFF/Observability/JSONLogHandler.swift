@@ -1,33 +1,23 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import EventHTTP
 public import Logging
 
 /// A swift-log handler that writes one JSON object per line to standard error.
 ///
-/// Each line is built whole and written with a single `write(2)`, so lines from different event-loop threads never
-/// interleave. Fields: `timestamp` (UTC, milliseconds), `level`, `message`, `label`, then the metadata.
+/// Each line is built whole and written whole (several to a `write(2)` on a busy loop), so lines from different
+/// threads never interleave. Fields: `timestamp` (UTC, milliseconds), `level`, `message`, `label`, then the metadata.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     private let label: String
-    private let sink: @Sendable (String) -> Void
+    /// Where lines go: `nil` is standard error.
+    private let sink: (@Sendable (String) -> Void)?
 
-    /// A handler writing to standard error.
+    /// A handler writing to standard error: on event-loop threads once per loop turn (``LoopBatchedOutput``),
+    /// except errors, which go out at once in case the process is about to end.
     public init(label: String, level: Logger.Level) {
-        self.init(label: label, level: level) { line in
-            var line = line
-            line.withUTF8 { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written <= 0 { break }
-                    offset += written
-                }
-            }
-        }
+        self.label = label
+        self.logLevel = level
+        self.sink = nil
     }
 
     /// A handler handing each finished line (newline included) to `sink`, for tests.
@@ -44,25 +34,32 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var line = "{\"timestamp\":\""
-        line += UTCTimestamp.now()
+        line.reserveCapacity(512)
+        UTCTimestamp.appendNow(to: &line)
         line += "\",\"level\":\""
         line += event.level.rawValue
         line += "\",\"message\":"
         JSONText.appendString("\(event.message)", to: &line)
         line += ",\"label\":"
         JSONText.appendString(label, to: &line)
-        var merged = metadata
-        if let extra = event.metadata {
-            merged.merge(extra) { _, new in new }
-        }
-        for key in merged.keys.sorted() where !JSONLogHandler.reservedKeys.contains(key) {
+        // The handler's metadata and the event's, the event's winning, in key order: without merging dictionaries.
+        let extra = event.metadata ?? [:]
+        var keys = Array(metadata.keys)
+        keys.reserveCapacity(metadata.count + extra.count)
+        for key in extra.keys where metadata[key] == nil { keys.append(key) }
+        keys.sort()
+        for key in keys where !JSONLogHandler.reservedKeys.contains(key) {
             line += ","
             JSONText.appendString(key, to: &line)
             line += ":"
-            JSONText.appendValue(merged[key]!, to: &line)
+            JSONText.appendValue(extra[key] ?? metadata[key]!, to: &line)
         }
         line += "}\n"
-        sink(line)
+        if let sink {
+            sink(line)
+        } else {
+            LoopBatchedOutput.writeLine(line, now: event.level >= .error)
+        }
     }
 
     private static let reservedKeys: Set<String> = ["timestamp", "level", "message", "label"]

@@ -1,21 +1,54 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// ISO 8601 timestamps in UTC with milliseconds, formatted by hand: no formatter objects, no C time structs.
 enum UTCTimestamp {
     /// The current wall-clock time, e.g. `2026-11-27T11:20:10.123Z`.
     static func now() -> String {
-        let milliseconds = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-        return format(seconds: milliseconds / 1000, milliseconds: Int(milliseconds % 1000))
+        var line = ""
+        appendNow(to: &line)
+        return line
+    }
+
+    /// Appends the current wall-clock time to `output` (the log line under construction).
+    static func appendNow(to output: inout String) {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        append(seconds: Int64(time.tv_sec), milliseconds: Int(time.tv_nsec / 1_000_000), to: &output)
     }
 
     /// Formats seconds since the epoch plus milliseconds.
     static func format(seconds: Int64, milliseconds: Int) -> String {
-        let days = seconds / 86_400
+        var text = ""
+        append(seconds: seconds, milliseconds: milliseconds, to: &text)
+        return text
+    }
+
+    private static func append(seconds: Int64, milliseconds: Int, to output: inout String) {
+        let days = (seconds >= 0 ? seconds : seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        return pad(Int(year), 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
-            + "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-            + "." + pad(milliseconds, 3) + "Z"
+        // 24 ASCII bytes, written in place: this runs for every log line.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            func digits(_ value: Int, _ width: Int, at offset: Int) {
+                var value = value
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            digits(Int(year), 4, at: 0); buffer[4] = UInt8(ascii: "-")
+            digits(month, 2, at: 5); buffer[7] = UInt8(ascii: "-")
+            digits(day, 2, at: 8); buffer[10] = UInt8(ascii: "T")
+            digits(secondOfDay / 3600, 2, at: 11); buffer[13] = UInt8(ascii: ":")
+            digits(secondOfDay / 60 % 60, 2, at: 14); buffer[16] = UInt8(ascii: ":")
+            digits(secondOfDay % 60, 2, at: 17); buffer[19] = UInt8(ascii: ".")
+            digits(milliseconds, 3, at: 20); buffer[23] = UInt8(ascii: "Z")
+            output += String(decoding: UnsafeBufferPointer(buffer), as: UTF8.self)
+        }
     }
 
     /// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's days-to-civil algorithm).
@@ -29,10 +62,5 @@ enum UTCTimestamp {
         let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
         let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }
