@@ -6,23 +6,31 @@
 # Settings as bench.sh's lean server; LOG_LEVEL and RATE_LIMIT_PER_MINUTE from this script's environment are passed
 # on, and SETTINGS_A / SETTINGS_B add settings to one side only, so one build can be compared with itself:
 #   SETTINGS_A="METRICS_ENABLED=false" scripts/compare.sh bin bin   (metrics off as A, on as B)
-# and WRK_HEADER adds one request header (e.g. WRK_HEADER="Origin: https://app.example.com").
+# SETTINGS adds settings to both, WRK_HEADER adds one request header (e.g. WRK_HEADER="Origin: https://app.example.com"),
+# and UPSTREAM=slow100 or slow50 points both at the mock answering after 100 or 50 ms:
+#   UPSTREAM=slow50 SETTINGS="CLIENTLOOP_POOL_SIZE=1024" scripts/compare.sh a b 4 8 2000
 # Needs what bench.sh needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 a="$1"; b="$2"; rounds="${3:-4}"; duration="${4:-5}"; connections="${5:-64}"
+ulimit -n "$(ulimit -Hn)"  # thousands of clients need descriptors
 IDV_BFF_BINARY="$a"
 # shellcheck source=scripts/loopback-fixture.sh
 source scripts/loopback-fixture.sh
 # shellcheck source=scripts/https-mock.sh
 source scripts/https-mock.sh
+case "${UPSTREAM:-fast}" in
+  slow100) upstream_port="$slow100_port" ;;
+  slow50) upstream_port="$slow50_port" ;;
+  *) upstream_port="$mock_port" ;;
+esac
 
 start() {  # start BINARY LOG [SETTING=VALUE ...]: prints the port
   local binary="$1" log="$2"; shift 2
-  env -u SSL_CERT_FILE -u SSL_CERT_DIR CLIENTLOOP_API_KEY=bench-key CLIENTLOOP_ORG_ID=bench-org CLIENTLOOP_GRAPH_URL="https://localhost:$mock_port/" \
+  env -u SSL_CERT_FILE -u SSL_CERT_DIR CLIENTLOOP_API_KEY=bench-key CLIENTLOOP_ORG_ID=bench-org CLIENTLOOP_GRAPH_URL="https://localhost:$upstream_port/" \
     CLIENTLOOP_CA_FILE="$work/cert.pem" HTTP_HOST=127.0.0.1 HTTP_PORT=0 LOG_LEVEL="${LOG_LEVEL:-warning}" \
-    RATE_LIMIT_PER_MINUTE="${RATE_LIMIT_PER_MINUTE:-0}" CLIENTLOOP_MAX_IN_FLIGHT=100000 \
-    "$@" "$binary" >/dev/null 2>"$log" &
+    RATE_LIMIT_PER_MINUTE="${RATE_LIMIT_PER_MINUTE:-0}" CLIENTLOOP_MAX_IN_FLIGHT=100000 HTTP_MAX_CONNECTIONS=20000 \
+    ${SETTINGS:-} "$@" "$binary" >/dev/null 2>"$log" &
   echo $! >"$log.pid"
   # The port from the listening line, which LOG_LEVEL=warning hides: ask the kernel instead.
   for _ in $(seq 100); do
@@ -56,3 +64,4 @@ for round in $(seq "$rounds"); do
 done
 awk -v ra="$sum_rps_a" -v rb="$sum_rps_b" -v ca="$sum_cpu_a" -v cb="$sum_cpu_b" -v n="$rounds" 'BEGIN {
   printf "B / A: req/s %.3f, CPU per request %.3f (A %.1f us, B %.1f us)\n", rb / ra, cb / ca, ca / n, cb / n }'
+echo "peak RSS: A $(awk '/VmHWM/ {print $2}' "/proc/$pid_a/status") kB, B $(awk '/VmHWM/ {print $2}' "/proc/$pid_b/status") kB"

@@ -16,6 +16,12 @@ final class UpstreamConnection {
     var call: UpstreamCall?
     /// Called on the loop's thread when the connection closes.
     var onClose: (() -> Void)?
+    /// Called on the loop's thread when the TLS handshake completes, inside OpenSSL's processing of it: record, and
+    /// act on a later turn.
+    var onHandshakeDone: (() -> Void)? {
+        get { handshake.onSet }
+        set { handshake.onSet = newValue }
+    }
 
     init(base: EventBase, resolver: DNSResolver, tls: TLSClientContext?, options: UpstreamPoolOptions) throws(UpstreamConnectionError) {
         let url = options.url
@@ -26,7 +32,7 @@ final class UpstreamConnection {
             let hostIsAddress: Int32 = IPAddress(url.host) == nil ? 0 : 1
             guard let bufferevent = cevent_tls_client_bufferevent_new(base.pointer, tls.pointer, url.host, hostIsAddress, { context in
                 guard let context else { return }
-                Unmanaged<HandshakeFlag>.fromOpaque(context).takeUnretainedValue().isSet = true
+                Unmanaged<HandshakeFlag>.fromOpaque(context).takeUnretainedValue().set()
             }, context) else {
                 throw .creationFailed
             }
@@ -61,11 +67,11 @@ final class UpstreamConnection {
     /// that before it reports the failure.
     private let handshake: HandshakeFlag
 
-    /// Whether a request is on this connection now.
-    var isBusy: Bool { call != nil }
-
     /// Whether the connection speaks TLS.
     var usesTLS: Bool { bufferevent != nil }
+
+    /// Whether the connection is still connecting or in its TLS handshake.
+    var isHandshaking: Bool { usesTLS && !handshake.isSet }
 
     /// Whether a request byte may have reached the upstream. Over TLS, requests are written only once the
     /// handshake has finished; over plain HTTP there is no such proof, so the answer is always yes.
@@ -107,7 +113,13 @@ final class UpstreamConnection {
 
 /// The handshake fact, in an object of its own so that the C watch can point at it before the connection exists.
 private final class HandshakeFlag {
-    var isSet = false
+    private(set) var isSet = false
+    var onSet: (() -> Void)?
+
+    func set() {
+        isSet = true
+        onSet?()
+    }
 }
 
 /// Why TLS failed on an upstream connection.

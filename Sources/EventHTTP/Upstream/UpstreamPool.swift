@@ -2,7 +2,8 @@ import CLibevent
 public import Logging
 
 /// One event loop's connections to the upstream: up to `poolSize` keep-alive connections, each carrying one
-/// request at a time, and a bounded queue of requests waiting for one.
+/// request at a time, and a bounded queue of requests waiting for one. At most `maxConcurrentHandshakes` of them
+/// are being opened at once, so a burst grows the pool in steps rather than with hundreds of handshakes at a time.
 ///
 /// Everything runs on the loop's thread. Exchanges are never resent once a request byte may have reached the
 /// upstream; a failure before the TLS handshake finished is tried once more on a fresh connection. When an
@@ -15,7 +16,14 @@ public final class UpstreamPool: UpstreamTransport {
     private let logger: Logger
 
     private var connections: [UpstreamConnection] = []
+    /// The open connections carrying no request, the most recently used last: taken from the end, so that traffic
+    /// stays on warm connections and the least used ones are those an upstream's idle timeout closes.
+    private var idle: [UpstreamConnection] = []
     private var waiting: [PendingExchange] = []
+    /// TLS connections opened and not yet through their handshake (bounded by `maxConcurrentHandshakes`).
+    private var handshaking = 0
+    /// Starts queued requests on a later turn once a handshake slot is free.
+    private var handshakeSlotFreed: LoopEvent!
     /// Connections that closed, freed on the next loop turn: never inside one of their own callbacks.
     private var closedConnections: [UpstreamConnection] = []
     private var reaper: LoopEvent!
@@ -30,6 +38,7 @@ public final class UpstreamPool: UpstreamTransport {
         self.logger = logger
         resolver = try DNSResolver(base: loop.base)
         reaper = try LoopEvent.user(on: loop.base) { [unowned self] in closedConnections.removeAll() }
+        handshakeSlotFreed = try LoopEvent.user(on: loop.base) { [unowned self] in startWaiting() }
     }
 
     /// Sends `request` on an idle connection (opening one while under ``UpstreamPoolOptions/poolSize``) or queues it;
@@ -54,7 +63,9 @@ public final class UpstreamPool: UpstreamTransport {
     private func dispatch(_ exchange: PendingExchange) {
         if let connection = idleConnection() ?? openConnection() {
             start(exchange, on: connection)
-        } else if waiting.count < options.queueLimit {
+        } else if waiting.count < options.queueLimit + max(0, options.poolSize - connections.count) {
+            // Beyond the queue limit, a place for each connection the pool may still open: a request waiting only
+            // for a handshake slot has not been refused a connection.
             waiting.append(exchange)
         } else {
             exchange.finish(.failure(.busy))
@@ -62,14 +73,20 @@ public final class UpstreamPool: UpstreamTransport {
     }
 
     private func idleConnection() -> UpstreamConnection? {
-        connections.first { !$0.isBusy }  // a closed connection has already been retired
+        idle.popLast()  // a closed connection has already been retired
     }
 
     private func openConnection(ignoringLimit: Bool = false) -> UpstreamConnection? {
-        guard ignoringLimit || connections.count < options.poolSize else { return nil }
+        guard ignoringLimit || (connections.count < options.poolSize && handshaking < options.maxConcurrentHandshakes) else {
+            return nil
+        }
         do {
             let connection = try UpstreamConnection(base: loop.base, resolver: resolver, tls: tls, options: options)
             connection.onClose = { [unowned self, unowned connection] in retire(connection) }
+            if connection.isHandshaking {
+                handshaking += 1
+                connection.onHandshakeDone = { [unowned self] in handshakeEnded() }
+            }
             connections.append(connection)
             onConnectionOpened?()
             return connection
@@ -82,9 +99,25 @@ public final class UpstreamPool: UpstreamTransport {
     /// Takes a closed connection out of the pool; it is freed on the next loop turn, never inside its own callbacks.
     private func retire(_ connection: UpstreamConnection) {
         guard let index = connections.firstIndex(where: { $0 === connection }) else { return }
-        connections.remove(at: index)
+        remove(at: index)
         closedConnections.append(connection)
         reaper.activate()
+    }
+
+    private func remove(at index: Int) {
+        let connection = connections.remove(at: index)
+        idle.removeAll { $0 === connection }
+        if connection.isHandshaking {
+            connection.onHandshakeDone = nil
+            handshakeEnded()
+        }
+    }
+
+    /// A handshake finished or its connection went: queued requests may open another connection, on the next
+    /// turn (this may be inside OpenSSL's handshake processing).
+    private func handshakeEnded() {
+        handshaking -= 1
+        if !waiting.isEmpty { handshakeSlotFreed.activate() }
     }
 
     private func start(_ exchange: PendingExchange, on connection: UpstreamConnection) {
@@ -110,6 +143,8 @@ public final class UpstreamPool: UpstreamTransport {
         case .success(let response):
             if response.headers["Connection"]?.lowercased() == "close" {
                 retire(connection)
+            } else {
+                idle.append(connection)
             }
             exchange.finish(.success(response))
         case .failure(let failure):
@@ -144,7 +179,7 @@ public final class UpstreamPool: UpstreamTransport {
         if let index = connections.firstIndex(where: { $0.call?.exchange === exchange }) {
             // Freed now (this is a timer callback, not one of the connection's own): libevent drops the pending
             // request without calling back, and a DNS lookup still pending finishes on its own and connects nothing.
-            connections.remove(at: index)
+            remove(at: index)
         }
         exchange.finish(.failure(.timeout))
         startWaiting()
@@ -171,9 +206,11 @@ public final class UpstreamPool: UpstreamTransport {
 
     deinit {
         waiting.removeAll()
+        idle.removeAll()
         connections.removeAll()
         closedConnections.removeAll()
         reaper = nil
+        handshakeSlotFreed = nil
     }
 }
 
