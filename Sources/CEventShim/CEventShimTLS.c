@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -21,6 +22,110 @@ static void cevent_tls_last_error(const char *what, char *error, size_t capacity
     }
     snprintf(error, capacity, "%s: %s", what, reason);
     ERR_clear_error();
+}
+
+// Session resumption: each client context keeps the latest session a server issued (a TLS 1.3 ticket) and the host
+// it was verified for, and offers it on the next connection to that host, which then skips the certificate chain
+// and the server's signature. Shared by the loops' threads, hence the lock. Early data is never sent (requests are
+// not idempotent), so a resumed connection carries nothing before its handshake completes, as a full one.
+typedef struct {
+    pthread_mutex_t lock;
+    SSL_SESSION *session;
+    char host[256];
+} cevent_tls_session_slot;
+
+static int cevent_tls_slot_index = -1;
+static int cevent_tls_watch_index = -1;
+static pthread_once_t cevent_tls_indexes_once = PTHREAD_ONCE_INIT;
+
+static void cevent_tls_slot_free(void *parent, void *pointer, CRYPTO_EX_DATA *data, int index, long argl, void *argp) {
+    (void)parent;
+    (void)data;
+    (void)index;
+    (void)argl;
+    (void)argp;
+    cevent_tls_session_slot *slot = pointer;
+    if (slot != NULL) {
+        SSL_SESSION_free(slot->session);
+        pthread_mutex_destroy(&slot->lock);
+        free(slot);
+    }
+}
+
+static void cevent_tls_watch_free(void *parent, void *pointer, CRYPTO_EX_DATA *data, int index, long argl,
+                                  void *argp) {
+    (void)parent;
+    (void)data;
+    (void)index;
+    (void)argl;
+    (void)argp;
+    free(pointer);
+}
+
+static void cevent_tls_indexes_new(void) {
+    cevent_tls_slot_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, cevent_tls_slot_free);
+    cevent_tls_watch_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, cevent_tls_watch_free);
+}
+
+// The handshake watch: a callback and its context, and the host the connection verifies, kept in the SSL object's
+// ex_data and freed with it.
+typedef struct {
+    cevent_callback callback;
+    void *context;
+    char host[256];
+} cevent_tls_handshake_watch;
+
+// OpenSSL hands over each session the server issues; the slot keeps the newest (and the reference OpenSSL gives).
+static int cevent_tls_session_issued(SSL *ssl, SSL_SESSION *session) {
+    cevent_tls_session_slot *slot = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), cevent_tls_slot_index);
+    cevent_tls_handshake_watch *watch = SSL_get_ex_data(ssl, cevent_tls_watch_index);
+    if (slot == NULL || watch == NULL || !SSL_SESSION_is_resumable(session)) {
+        return 0;  // not kept: OpenSSL frees it
+    }
+    pthread_mutex_lock(&slot->lock);
+    SSL_SESSION *previous = slot->session;
+    slot->session = session;
+    memcpy(slot->host, watch->host, sizeof(slot->host));
+    pthread_mutex_unlock(&slot->lock);
+    SSL_SESSION_free(previous);
+    return 1;
+}
+
+// Offers the kept session when it was issued for `host`, has not expired, and is still resumable (OpenSSL marks a
+// session spent when a connection that used it fails).
+static void cevent_tls_offer_session(SSL *ssl, const char *host) {
+    cevent_tls_session_slot *slot = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), cevent_tls_slot_index);
+    if (slot == NULL) {
+        return;
+    }
+    pthread_mutex_lock(&slot->lock);
+    SSL_SESSION *session = slot->session;
+    if (session != NULL && SSL_SESSION_is_resumable(session) && strcmp(slot->host, host) == 0 &&
+        (time_t)(SSL_SESSION_get_time(session) + SSL_SESSION_get_timeout(session)) > time(NULL)) {
+        SSL_set_session(ssl, session);  // takes its own reference
+    }
+    pthread_mutex_unlock(&slot->lock);
+}
+
+static int cevent_tls_enable_resumption(SSL_CTX *context) {
+    pthread_once(&cevent_tls_indexes_once, cevent_tls_indexes_new);
+    if (cevent_tls_slot_index < 0) {
+        return 0;
+    }
+    cevent_tls_session_slot *slot = calloc(1, sizeof(*slot));
+    if (slot == NULL || pthread_mutex_init(&slot->lock, NULL) != 0) {
+        free(slot);
+        return 0;
+    }
+    if (SSL_CTX_set_ex_data(context, cevent_tls_slot_index, slot) != 1) {
+        pthread_mutex_destroy(&slot->lock);
+        free(slot);
+        return 0;
+    }
+    // No internal store: OpenSSL's client cache is never looked up by itself; the slot is the cache.
+    SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(context, cevent_tls_session_issued);
+    return 1;
 }
 
 SSL_CTX *cevent_tls_client_context_new(const char *system_ca_directory, const char *extra_ca_file, int minimum_version,
@@ -54,6 +159,11 @@ SSL_CTX *cevent_tls_client_context_new(const char *system_ca_directory, const ch
     // An idle pooled connection then holds no 16 KiB read and write buffers (about 34 KiB each): with pools of
     // hundreds of connections that is most of the process's memory.
     SSL_CTX_set_mode(context, SSL_MODE_RELEASE_BUFFERS);
+    if (!cevent_tls_enable_resumption(context)) {
+        snprintf(error, error_capacity, "cannot set up TLS session resumption");
+        SSL_CTX_free(context);
+        return NULL;
+    }
     return context;
 }
 
@@ -87,29 +197,6 @@ void cevent_tls_context_free(SSL_CTX *context) {
     SSL_CTX_free(context);
 }
 
-// The handshake watch: a callback and its context, kept in the SSL object's ex_data and freed with it.
-typedef struct {
-    cevent_callback callback;
-    void *context;
-} cevent_tls_handshake_watch;
-
-static int cevent_tls_watch_index = -1;
-static pthread_once_t cevent_tls_watch_index_once = PTHREAD_ONCE_INIT;
-
-static void cevent_tls_watch_free(void *parent, void *pointer, CRYPTO_EX_DATA *data, int index, long argl,
-                                  void *argp) {
-    (void)parent;
-    (void)data;
-    (void)index;
-    (void)argl;
-    (void)argp;
-    free(pointer);
-}
-
-static void cevent_tls_watch_index_new(void) {
-    cevent_tls_watch_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, cevent_tls_watch_free);
-}
-
 // OpenSSL reports handshake progress here, at the moment it happens; the watch fires once.
 static void cevent_tls_info_callback(const SSL *ssl, int where, int ret) {
     (void)ret;
@@ -124,9 +211,9 @@ static void cevent_tls_info_callback(const SSL *ssl, int where, int ret) {
     }
 }
 
-static int cevent_tls_watch_handshake(SSL *ssl, cevent_callback on_handshake_done, void *context) {
-    pthread_once(&cevent_tls_watch_index_once, cevent_tls_watch_index_new);
-    if (cevent_tls_watch_index < 0) {
+static int cevent_tls_watch_handshake(SSL *ssl, const char *host, cevent_callback on_handshake_done, void *context) {
+    pthread_once(&cevent_tls_indexes_once, cevent_tls_indexes_new);
+    if (cevent_tls_watch_index < 0 || strlen(host) >= sizeof(((cevent_tls_handshake_watch *)0)->host)) {
         return 0;
     }
     cevent_tls_handshake_watch *watch = calloc(1, sizeof(*watch));
@@ -135,6 +222,7 @@ static int cevent_tls_watch_handshake(SSL *ssl, cevent_callback on_handshake_don
     }
     watch->callback = on_handshake_done;
     watch->context = context;
+    memcpy(watch->host, host, strlen(host) + 1);
     if (SSL_set_ex_data(ssl, cevent_tls_watch_index, watch) != 1) {
         free(watch);
         return 0;
@@ -157,11 +245,12 @@ struct bufferevent *cevent_tls_client_bufferevent_new(struct event_base *base, S
         configured = SSL_set_tlsext_host_name(ssl, host) == 1 && SSL_set1_host(ssl, host) == 1;
         SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     }
-    configured = configured && cevent_tls_watch_handshake(ssl, on_handshake_done, callback_context);
+    configured = configured && cevent_tls_watch_handshake(ssl, host, on_handshake_done, callback_context);
     if (!configured) {
         SSL_free(ssl);
         return NULL;
     }
+    cevent_tls_offer_session(ssl, host);
     // The bufferevent owns `ssl` from here on, even when creation fails (libevent frees it then).
     struct bufferevent *bufferevent = bufferevent_openssl_socket_new(
         base, -1, ssl, BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
@@ -189,11 +278,25 @@ cevent_tls_failure_kind cevent_tls_failure(struct bufferevent *bufferevent, char
     return CEVENT_TLS_NO_FAILURE;
 }
 
-struct bufferevent *cevent_tls_server_bufferevent_new(struct event_base *base, SSL_CTX *ssl_context) {
+// Server side: the watch fires only when the handshake that completes resumed a session.
+static void cevent_tls_server_info_callback(const SSL *ssl, int where, int ret) {
+    (void)ret;
+    if ((where & SSL_CB_HANDSHAKE_DONE) && SSL_session_reused((SSL *)ssl)) {
+        cevent_tls_info_callback(ssl, where, ret);
+    }
+}
+
+struct bufferevent *cevent_tls_server_bufferevent_new(struct event_base *base, SSL_CTX *ssl_context,
+                                                      cevent_callback on_resumed, void *callback_context) {
     SSL *ssl = SSL_new(ssl_context);
     if (ssl == NULL) {
         return NULL;
     }
+    if (!cevent_tls_watch_handshake(ssl, "", on_resumed, callback_context)) {
+        SSL_free(ssl);
+        return NULL;
+    }
+    SSL_set_info_callback(ssl, cevent_tls_server_info_callback);
     // The bufferevent owns `ssl` from here on, even when creation fails (libevent frees it then): never free it
     // here. BEV_OPT_CLOSE_ON_FREE frees it with the bufferevent.
     return bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);

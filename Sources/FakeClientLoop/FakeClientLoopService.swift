@@ -67,7 +67,9 @@ final class FakeClientLoopHandler: HTTPResponder {
     }
 
     func respond(to request: HTTPRequest, context: RequestContext, respond: @escaping ResponseCallback) {
-        let answer = responder.answer(request, extraStats: ["handshakes": tls?.handshakes ?? 0])
+        let answer = responder.answer(request, extraStats: [
+            "handshakes": tls?.handshakes ?? 0, "resumedHandshakes": tls?.resumedHandshakes ?? 0,
+        ])
         if answer.delayMilliseconds > 0 {
             do {
                 try loop.schedule(after: Double(answer.delayMilliseconds) / 1000) { respond(answer.response) }

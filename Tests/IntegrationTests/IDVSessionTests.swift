@@ -155,6 +155,24 @@ struct IDVSessionTests {
         #expect(handshakes <= 3)
     }
 
+    @Test("a new upstream connection resumes the TLS session of the one before")
+    func resumesTLSSessions() throws {
+        let fixture = try UpstreamFixture(fakeArguments: ["--latency-ms", "1000"])
+        #expect(try fixture.mint(#"{"contactId":"first"}"#).status == 200)
+        // While the fake holds the second mint on the pooled connection, a third needs a connection of its own,
+        // which offers the session the first one received.
+        let held = try HTTPConnection(port: fixture.server.port)
+        try held.send(method: "POST", path: "/idv-session", headers: [("Content-Type", "application/json")],
+                      body: Array(#"{"contactId":"held"}"#.utf8))
+        #expect(eventually(within: 5) { (try? fixture.fakeStats())?["requests"] as? Int == 2 })
+        #expect(try fixture.mint(#"{"contactId":"third"}"#).status == 200)
+        #expect(try held.readResponse().status == 200)
+        let stats = try fixture.fakeStats()
+        #expect(stats["successes"] as? Int == 3)
+        // idv-bff's two connections, and those of the stats requests, which have no session to offer.
+        #expect(stats["resumedHandshakes"] as? Int == 1)
+    }
+
     @Test("200 requests in flight at once are all answered correctly")
     func manyConcurrentRequests() throws {
         let fixture = try UpstreamFixture(fakeArguments: ["--latency-ms", "50"], threads: 2)

@@ -13,7 +13,8 @@ typedef struct ssl_ctx_st SSL_CTX;
 
 /// A client context that requires peer verification against the system trust store plus `extra_ca_file` (may be
 /// NULL), accepts `minimum_version` (an OpenSSL `TLS1_x_VERSION`) or later, and, when `ignore_unexpected_eof`,
-/// sets `SSL_OP_IGNORE_UNEXPECTED_EOF`. The system store is the hashed directory `system_ca_directory`, looked up
+/// sets `SSL_OP_IGNORE_UNEXPECTED_EOF`. It resumes sessions: a connection offers the latest session issued for its
+/// host (never with early data). The system store is the hashed directory `system_ca_directory`, looked up
 /// certificate by certificate as verification needs them, or OpenSSL's default paths when it is NULL. Returns NULL
 /// and fills `error` on failure.
 SSL_CTX *cevent_tls_client_context_new(const char *system_ca_directory, const char *extra_ca_file, int minimum_version,
@@ -50,7 +51,9 @@ typedef enum {
 cevent_tls_failure_kind cevent_tls_failure(struct bufferevent *bufferevent, char *reason, size_t capacity);
 
 /// A server-side bufferevent, not yet bound to a socket, that accepts a TLS session with `ssl_context`; evhttp sets
-/// its socket. NULL on failure.
-struct bufferevent *cevent_tls_server_bufferevent_new(struct event_base *base, SSL_CTX *ssl_context);
+/// its socket. `on_resumed` runs with `callback_context`, on the loop's thread, when its handshake completes by
+/// resuming an earlier session. NULL on failure.
+struct bufferevent *cevent_tls_server_bufferevent_new(struct event_base *base, SSL_CTX *ssl_context,
+                                                      cevent_callback on_resumed, void *callback_context);
 
 #endif

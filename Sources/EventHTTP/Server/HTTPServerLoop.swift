@@ -121,7 +121,10 @@ final class HTTPServerLoop: @unchecked Sendable {
         let bufferevent: OpaquePointer?
         if let tls = options.tls {
             tls.connectionAccepted()
-            bufferevent = cevent_tls_server_bufferevent_new(base, tls.pointer)
+            bufferevent = cevent_tls_server_bufferevent_new(base, tls.pointer, { context in
+                guard let context else { return }
+                Unmanaged<TLSServerContext>.fromOpaque(context).takeUnretainedValue().sessionResumed()
+            }, Unmanaged.passUnretained(tls).toOpaque())
         } else {
             bufferevent = bufferevent_socket_new(base, -1, Int32(BEV_OPT_CLOSE_ON_FREE.rawValue))
         }
