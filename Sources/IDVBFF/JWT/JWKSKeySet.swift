@@ -261,7 +261,7 @@ public struct JWKSVerificationKey: Sendable {
     public let keyIdentifier: String
     /// The only algorithm this key verifies.
     public let algorithm: JWTSignatureAlgorithm
-    /// Unique to this key object in the process: what ``JWTSignatureCache`` entries are tied to, since a `kid` may
+    /// Unique to this key object in the process: what ``JWTVerifiedTokenCache`` entries are tied to, since a `kid` may
     /// be reused for other key material by a later JWKS.
     let serial: UInt64
     /// jwt-kit's verifier for the key; its `verify(_:signs:)` is synchronous, so no request waits on a task.

@@ -93,29 +93,23 @@ struct JWTCompactToken {
 /// of its `nbf`, and decode with a JSON parser that lets a repeated key override an earlier one; the payload here
 /// comes from ``StrictJSON``, which refuses repeated keys.
 enum JWTPayloadClaims {
-    /// Checks `payload` against `options` at `now`; the contact id from the contact claim, or `nil` when the token
-    /// has none (`null` counts as none).
-    static func check(_ payload: JSONValue, options: JWTOptions, now: Date) -> Result<String?, JWTVerificationFailure> {
-        let now = now.timeIntervalSince1970
-        let leeway = Double(max(options.leewaySeconds, 0))
-
+    /// Checks `payload` against `options` at `now`: what it says once every check passed, the contact claim's
+    /// value included (`nil` when the token has none; `null` counts as none).
+    static func check(_ payload: JSONValue, options: JWTOptions, now: Date) -> Result<JWTTimedClaims, JWTVerificationFailure> {
         let expiration: Double
         switch numericDate(payload, "exp") {
         case .failure(let failure): return .failure(failure)
         case .success(nil): return .failure(.missingClaim("exp"))
         case .success(let value?): expiration = value
         }
-        // RFC 7519 §4.1.4: the token must not be accepted on or after exp.
-        guard now < expiration + leeway else {
-            return .failure(.expired(expiration: expiration, now: now, leewaySeconds: options.leewaySeconds))
-        }
+        let notBefore: Double?
         switch numericDate(payload, "nbf") {
-        case .failure(let failure):
+        case .failure(let failure): return .failure(failure)
+        case .success(let value): notBefore = value
+        }
+        var claims = JWTTimedClaims(expiration: expiration, notBefore: notBefore, contactId: nil)
+        if case .failure(let failure) = claims.check(now: now, leewaySeconds: options.leewaySeconds) {
             return .failure(failure)
-        case .success(let notBefore?) where now < notBefore - leeway:
-            return .failure(.notYetValid(notBefore: notBefore, now: now, leewaySeconds: options.leewaySeconds))
-        case .success:
-            break
         }
 
         switch payload["iss"] {
@@ -147,7 +141,10 @@ enum JWTPayloadClaims {
             return .failure(.wrongAudience(audiences))
         }
 
-        return contactId(payload, claim: options.contactClaim)
+        return contactId(payload, claim: options.contactClaim).map { contactId in
+            claims.contactId = contactId
+            return claims
+        }
     }
 
     /// The contact claim's value: absent or `null` is no contact; anything else must be a well-formed contact id.
@@ -175,6 +172,27 @@ enum JWTPayloadClaims {
         default:
             return .failure(.invalidClaim(name: name, reason: "is not a number"))
         }
+    }
+}
+
+/// The claims of a verified token that time can invalidate, and its contact: what a cached token is checked with.
+struct JWTTimedClaims: Sendable, Equatable {
+    var expiration: Double
+    var notBefore: Double?
+    var contactId: String?
+
+    /// The contact id when `now` is inside the validity window (with `leewaySeconds` either side).
+    func check(now: Date, leewaySeconds: Int) -> Result<String?, JWTVerificationFailure> {
+        let now = now.timeIntervalSince1970
+        let leeway = Double(max(leewaySeconds, 0))
+        // RFC 7519 §4.1.4: the token must not be accepted on or after exp.
+        guard now < expiration + leeway else {
+            return .failure(.expired(expiration: expiration, now: now, leewaySeconds: leewaySeconds))
+        }
+        if let notBefore, now < notBefore - leeway {
+            return .failure(.notYetValid(notBefore: notBefore, now: now, leewaySeconds: leewaySeconds))
+        }
+        return .success(contactId)
     }
 }
 

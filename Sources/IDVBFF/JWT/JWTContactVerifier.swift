@@ -15,7 +15,7 @@ public struct JWTContactVerifier: Sendable {
     public let keyStore: JWKSKeyStore
     private let allowedAlgorithms: Set<JWTSignatureAlgorithm>
     /// Shared by every copy of the verifier, and so by every loop.
-    private let signatures = JWTSignatureCache()
+    private let verified = JWTVerifiedTokenCache()
 
     /// Creates a verifier; `options` are expected to have no ``JWTOptions/problems``, and forbidden algorithms in
     /// them are ignored regardless.
@@ -35,6 +35,13 @@ public struct JWTContactVerifier: Sendable {
         guard token.utf8.count <= JWTBearerAuthorization.maximumTokenLength else {
             return .failure(.tokenTooLong(length: token.utf8.count))
         }
+        let digest = JWTVerifiedTokenCache.digest(of: token)
+        if let entry = verified.entry(for: digest),
+           case .found(let key) = keyStore.keySet.lookup(keyIdentifier: entry.keyIdentifier, algorithm: entry.algorithm),
+           key.serial == entry.keySerial {
+            return entry.claims.check(now: now, leewaySeconds: options.leewaySeconds)
+                .map { JWTVerifiedToken(keyIdentifier: entry.keyIdentifier, algorithm: entry.algorithm, contactId: $0) }
+        }
         let parsed: JWTCompactToken
         switch JWTCompactToken.parse(token) {
         case .success(let token): parsed = token
@@ -45,12 +52,15 @@ public struct JWTContactVerifier: Sendable {
         case .success(let found): key = found
         case .failure(let failure): return .failure(failure)
         }
-        guard signatures.isValid(parsed.signature, of: parsed.signingInput, by: key) else {
+        guard key.isValidSignature(parsed.signature, of: parsed.signingInput) else {
             return .failure(.badSignature(keyIdentifier: key.keyIdentifier, algorithm: key.algorithm))
         }
         return parsed.payload()
             .flatMap { JWTPayloadClaims.check($0, options: options, now: now) }
-            .map { JWTVerifiedToken(keyIdentifier: key.keyIdentifier, algorithm: key.algorithm, contactId: $0) }
+            .map { claims in
+                verified.keep(.init(keySerial: key.serial, keyIdentifier: key.keyIdentifier, algorithm: key.algorithm, claims: claims), for: digest)
+                return JWTVerifiedToken(keyIdentifier: key.keyIdentifier, algorithm: key.algorithm, contactId: claims.contactId)
+            }
     }
 
     /// The contact the request may verify under the token: the token's contact, or `nil` for a new contact.
@@ -78,6 +88,11 @@ public struct JWTContactVerifier: Sendable {
             return .failure(.forbidden("the request's contactId differs from the token's \(claim) claim"))
         }
         return .success(tokenContactId)
+    }
+
+    /// How many verified tokens are kept, for tests.
+    var cachedTokenCount: Int {
+        verified.count
     }
 
     /// The JWKS key for the token's header, after the algorithm checks.
