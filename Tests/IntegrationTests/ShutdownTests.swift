@@ -61,5 +61,7 @@ struct ShutdownTests {
         #expect(server.waitForLog("stop signal received: readiness now fails; draining"))
         server.signal(SIGTERM)
         #expect(server.waitForExit(timeout: 5) == 128 + SIGTERM)
+        // Said before it goes, although log lines otherwise leave once per loop turn.
+        #expect(server.waitForLog("second stop signal: exiting at once", timeout: 1))
     }
 }

@@ -9,7 +9,8 @@ import Darwin
 /// A loop thread gathers the lines of one turn of its loop (all the requests it answered in it) and writes them with
 /// one `write(2)` before it waits again: the first line of a turn activates the loop's flush event, which libevent
 /// runs after the callbacks already due. Any other thread, and a loop thread outside its loop, writes at once. Lines
-/// stay whole; a line never waits for more traffic, only for the callbacks of its own turn to finish.
+/// stay whole; a line never waits for more traffic, only for the callbacks of its own turn to finish. A process that
+/// ends inside a turn loses that turn's lines: call ``flush()`` before a deliberate `_exit`.
 public enum LoopBatchedOutput {
     /// Writes `line` (newline included) to standard error, at the end of this loop turn or, with `now`, at once
     /// after the lines gathered before it.
@@ -21,6 +22,11 @@ public enum LoopBatchedOutput {
             var line = line
             line.withUTF8 { writeAll($0) }
         }
+    }
+
+    /// Writes what this thread's loop has gathered so far: before the process ends without returning from its loop.
+    public static func flush() {
+        LoopBatch.current?.flush()
     }
 
     /// Runs `body` (a loop's dispatch) with lines on this thread gathered per turn of `base`'s loop; whatever is

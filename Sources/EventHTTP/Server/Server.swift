@@ -133,6 +133,7 @@ public final class Server {
         let name = signal == SIGTERM ? "SIGTERM" : signal == SIGINT ? "SIGINT" : "signal \(signal)"
         guard lifecycle.advance(to: .draining) else {
             logger.warning("second stop signal: exiting at once", metadata: ["signal": .string(name)])
+            LoopBatchedOutput.flush()
             _exit(128 + signal)
         }
         logger.info("stop signal received: readiness now fails; draining", metadata: [
