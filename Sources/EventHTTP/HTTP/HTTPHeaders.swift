@@ -18,6 +18,16 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         fields.first { $0.name.utf8.elementsEqualIgnoringASCIICase(name.utf8) }?.value
     }
 
+    /// How many fields there are, repeated names counted each time.
+    public var count: Int {
+        fields.count
+    }
+
+    /// Makes room for `count` fields in all, so that adding them does not grow the storage step by step.
+    public mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     /// Appends a field, keeping any earlier field of the same name.
     public mutating func add(name: String, value: String) {
         fields.append((name: name, value: value))

@@ -67,7 +67,14 @@ extension HTTPHeaders {
     /// Copies a libevent header list (request or response) into Swift values.
     init(libevent list: UnsafeMutablePointer<evkeyvalq>?) {
         self.init()
+        var count = 0
         var field = list?.pointee.tqh_first
+        while let current = field {
+            count += 1
+            field = current.pointee.next.tqe_next
+        }
+        reserveCapacity(count)
+        field = list?.pointee.tqh_first
         while let current = field {
             add(name: String(cString: current.pointee.key), value: String(cString: current.pointee.value))
             field = current.pointee.next.tqe_next
@@ -77,7 +84,15 @@ extension HTTPHeaders {
     /// Adds every field to a libevent header list (a request's or response's output headers).
     func add(to list: UnsafeMutablePointer<evkeyvalq>?) {
         for field in self {
-            evhttp_add_header(list, field.name, field.value)
+            Self.add(name: field.name, value: field.value, to: list)
+        }
+    }
+
+    /// Adds one field to a libevent header list. `withCString` lends each string's own storage: a `String` passed
+    /// where C expects `const char *` is first copied into a new array (an allocation per string, per field).
+    static func add(name: String, value: String, to list: UnsafeMutablePointer<evkeyvalq>?) {
+        name.withCString { name in
+            value.withCString { value in _ = evhttp_add_header(list, name, value) }
         }
     }
 }

@@ -253,7 +253,7 @@ final class HTTPServerLoop: @unchecked Sendable {
 
         let headers = evhttp_request_get_output_headers(request)
         response.headers.add(to: headers)
-        evhttp_add_header(headers, RequestID.headerName, context.requestID)
+        HTTPHeaders.add(name: RequestID.headerName, value: context.requestID, to: headers)
         if lifecycle.phase != .serving, !response.headers.contains("Connection") {
             // From the stop signal on, pooling clients and proxies must move to another instance: this connection
             // ends with this answer, so no request can reach it once the listeners have closed.
@@ -263,12 +263,12 @@ final class HTTPServerLoop: @unchecked Sendable {
         case .complete:
             if parsed.method == .head {
                 // RFC 9110 §9.3.2: the fields a GET would get, no body. evhttp sends its output buffer for HEAD too.
-                evhttp_add_header(headers, "Content-Length", String(response.body.count))
+                HTTPHeaders.add(name: "Content-Length", value: String(response.body.count), to: headers)
             } else {
                 response.body.append(to: evhttp_request_get_output_buffer(request))
             }
             trackWrite(of: request)
-            evhttp_send_reply(request, Int32(response.status), response.reasonPhrase, nil)
+            response.reasonPhrase.withCString { evhttp_send_reply(request, Int32(response.status), $0, nil) }
         case .rawThenClose(let bytes):
             writeRawThenClose(bytes, for: request)
         }

@@ -42,13 +42,13 @@ final class UpstreamCall {
         }
 
         let headers = evhttp_request_get_output_headers(request)
-        evhttp_add_header(headers, "Host", url.authority)
+        HTTPHeaders.add(name: "Host", value: url.authority, to: headers)
         exchange.request.headers.add(to: headers)
         exchange.request.body.append(to: evhttp_request_get_output_buffer(request))
 
         // On failure libevent has freed the request, or (a connection set-up failing for want of memory) keeps it
         // unqueued; either way it never calls back.
-        return evhttp_make_request(connection.pointer, request, method, url.path) == 0
+        return url.path.withCString { evhttp_make_request(connection.pointer, request, method, $0) } == 0
     }
 
     private func done(_ request: OpaquePointer?) {

@@ -20,6 +20,7 @@ extension HTTPResponse {
     public func hardened() -> HTTPResponse {
         let replaced = [Hardening.removedServerHeader, Hardening.contentTypeOptions.name, Hardening.referrerPolicy.name]
         var headers = HTTPHeaders()
+        headers.reserveCapacity(self.headers.count + 3)
         for field in self.headers where !replaced.contains(where: { field.name.utf8.elementsEqualIgnoringASCIICase($0.utf8) }) {
             headers.add(name: field.name, value: field.value)
         }
