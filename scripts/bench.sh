@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The performance benchmark: POST /idv-session proxied to a local HTTPS mock of ClientLoop, in one run, beside the
 # floor (wrk straight to the mock). Prints req/s at c=64, p50/p99 at c=64 and c=1, the ratio to the floor, peak RSS,
-# ready time and instructions per request, the same at LOG_LEVEL=info and with the protections on; then a slow
+# ready time, CPU time, instructions and heap allocations per request, the same at LOG_LEVEL=info and with the protections on; then a slow
 # ClientLoop (the fake with --latency-ms) at 400 and 2,000 clients, 5,000 idle keep-alive connections, and the RSS
 # over a long run. README "Performance" has the figures and what each optimisation bought.
 #
@@ -111,6 +111,22 @@ awk -F, -v r="$requests" '
   $3 == "task-clock" {printf "CPU time per request (server):          %.1f us (%d requests)\n", $1 * 1000 / r, r}
   $3 == "instructions:u" {printf "instructions per request (user space):  %.0f\n", $1 / r}' "$work/perf.csv"
 grep -q instructions "$work/perf.csv" || echo "instructions per request:               not measurable here (no hardware PMU)"
+
+# Heap allocations per request: a count as stable as instructions that needs no PMU, from uprobes on the C library's
+# allocator (the Swift runtime, libevent and OpenSSL all allocate through it).
+libc="$(ldd "$binary" | awk '/libc\.so\.6/ {print $3}')"
+perf probe -q -d 'idvbench:*' 2>/dev/null || true
+if perf probe -q -x "$libc" -a 'idvbench:malloc=malloc' -a 'idvbench:calloc=calloc' -a 'idvbench:realloc=realloc' 2>"$work/probe.err"; then
+  perf stat -x, -e 'idvbench:malloc,idvbench:calloc,idvbench:realloc' -o "$work/alloc.csv" -p "$pid_lean" -- \
+    wrk -t1 -c64 -d3s -s "$work/post.lua" "http://127.0.0.1:$port_lean/idv-session" >"$work/wrk-alloc.out"
+  perf probe -q -d 'idvbench:*' 2>/dev/null || true
+  requests="$(awk '/requests in/ {print $1}' "$work/wrk-alloc.out")"
+  awk -F, -v r="$requests" '$3 ~ /^idvbench:/ {sub(/^idvbench:/, "", $3); n[$3] = $1; total += $1}
+    END {printf "allocations per request:                %.1f (malloc %.1f, calloc %.1f, realloc %.1f)\n",
+         total / r, n["malloc"] / r, n["calloc"] / r, n["realloc"] / r}' "$work/alloc.csv"
+else
+  echo "allocations per request:                not measurable here ($(grep -m1 -i error "$work/probe.err" || echo "no uprobes"))"
+fi
 
 echo "== 5,000 idle keep-alive connections"
 mkfifo "$work/hold"
