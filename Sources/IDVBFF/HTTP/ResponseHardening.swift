@@ -10,6 +10,8 @@ extension HTTPResponse {
         public static let cacheControl = (name: "Cache-Control", value: "no-store")
         /// Never sent: it tells attackers what to look up.
         public static let removedServerHeader = "Server"
+        /// Fields of a response that hardening drops (and sets again where it has a value of its own).
+        static let replacedNames = [removedServerHeader, contentTypeOptions.name, referrerPolicy.name]
     }
 
     /// The response as it goes on the wire: with `X-Content-Type-Options: nosniff`,
@@ -18,10 +20,9 @@ extension HTTPResponse {
     ///
     /// Pure and idempotent; the server applies it to every response just before sending.
     public func hardened() -> HTTPResponse {
-        let replaced = [Hardening.removedServerHeader, Hardening.contentTypeOptions.name, Hardening.referrerPolicy.name]
         var headers = HTTPHeaders()
         headers.reserveCapacity(self.headers.count + 3)
-        for field in self.headers where !replaced.contains(where: { field.name.utf8.elementsEqualIgnoringASCIICase($0.utf8) }) {
+        for field in self.headers where !Hardening.replacedNames.contains(where: { field.name.utf8.elementsEqualIgnoringASCIICase($0.utf8) }) {
             headers.add(name: field.name, value: field.value)
         }
         // Fixed order, whatever the response had: hardening a hardened response changes nothing.

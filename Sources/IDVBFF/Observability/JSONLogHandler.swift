@@ -44,9 +44,10 @@ public struct JSONLogHandler: LogHandler {
         JSONText.appendString(label, to: &line)
         // The handler's metadata and the event's, the event's winning, in key order: without merging dictionaries.
         let extra = event.metadata ?? [:]
-        var keys = Array(metadata.keys)
+        var keys: [String] = []
         keys.reserveCapacity(metadata.count + extra.count)
-        for key in extra.keys where metadata[key] == nil { keys.append(key) }
+        keys.append(contentsOf: metadata.keys)
+        keys.append(contentsOf: extra.keys.lazy.filter { metadata[$0] == nil })
         keys.sort()
         for key in keys where !JSONLogHandler.reservedKeys.contains(key) {
             line += ","
