@@ -99,6 +99,30 @@ struct UpstreamFaultTests {
         #expect(try httpRequest(port: server.port, "GET", "/readyz").status == 200)
     }
 
+    @Test("a burst opens at most 32 upstream connections at a time: the rest wait for a handshake slot")
+    func burstOpensConnectionsInSteps() throws {
+        let peer = try FaultPeer.tls(certificate: TestPKI.shared.valid)
+        try peer.setFault("handshake-stall")  // no handshake ever completes: no slot frees during the test
+        var environment = Self.environment(graphURL: "https://localhost:\(peer.port)/")
+        environment["CLIENTLOOP_POOL_SIZE"] = "64"
+        environment["CLIENTLOOP_MAX_IN_FLIGHT"] = "1000"
+        environment["CLIENTLOOP_TIMEOUT_MS"] = "20000"
+        let server = try ServerProcess(environment: environment)
+        let clients = try (0..<40).map { _ in try HTTPConnection(port: server.port) }
+        for client in clients {
+            try client.send(method: "POST", path: "/idv-session", headers: [("Content-Type", "application/json")],
+                            body: Array("{}".utf8))
+        }
+        // Once all 40 are with idv-bff (the scrape counts itself), each has been handed to the pool, which opens
+        // connections for as many as it may at once and queues the others.
+        func metrics() throws -> MetricsTests.Exposition {
+            try MetricsTests.Exposition(String(decoding: httpRequest(port: server.port, "GET", "/metrics").body, as: UTF8.self))
+        }
+        #expect(eventually(within: 5) { (try? metrics())?["http_server_active_requests"] == 41 })
+        #expect(try metrics()["idv_upstream_connections_opened_total"] == 32)
+        #expect(eventually(within: 5) { (try? peer.stats().connections) == 32 })
+    }
+
     @Test("a host name that does not resolve", arguments: [false, true])
     func unresolvableHost(silentResolver: Bool) throws {
         let resolver = try FaultPeer.dns(silent: silentResolver)
