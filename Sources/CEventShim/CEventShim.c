@@ -101,6 +101,13 @@ void cevent_connection_set_nodelay(struct evhttp_connection *connection) {
     }
 }
 
+void cevent_connection_coalesce_output(struct evhttp_connection *connection) {
+    struct bufferevent *bufferevent = evhttp_connection_get_bufferevent(connection);
+    if (bufferevent != NULL) {
+        evbuffer_pullup(bufferevent_get_output(bufferevent), -1);
+    }
+}
+
 int cevent_listener_port(struct evconnlistener *listener) {
     return cevent_socket_port(evconnlistener_get_fd(listener));
 }

@@ -32,6 +32,9 @@ int cevent_listeners_bind(struct event_base *base, const char *host, int port, i
 /// response or request in several pieces, and Nagle plus delayed ACKs would stall the last piece ~40 ms.
 void cevent_connection_set_nodelay(struct evhttp_connection *connection);
 
+/// Makes what is queued on the connection's output one contiguous chunk (`evbuffer_pullup`).
+void cevent_connection_coalesce_output(struct evhttp_connection *connection);
+
 /// The local port a listener is bound to (useful after binding port 0), or -1.
 int cevent_listener_port(struct evconnlistener *listener);
 

@@ -1,3 +1,4 @@
+import CEventShim
 import CLibevent
 
 /// One attempt of an exchange on one connection: builds the libevent request, and turns libevent's callbacks
@@ -48,7 +49,16 @@ final class UpstreamCall {
 
         // On failure libevent has freed the request, or (a connection set-up failing for want of memory) keeps it
         // unqueued; either way it never calls back.
-        return url.path.withCString { evhttp_make_request(connection.pointer, request, method, $0) } == 0
+        guard url.path.withCString({ evhttp_make_request(connection.pointer, request, method, $0) }) == 0 else {
+            return false
+        }
+        if connection.usesTLS {
+            // On a connected connection evhttp has queued the head and the body as two buffer chains, and
+            // bufferevent_openssl makes each chain a TLS record and a write of its own: one chunk, one of each.
+            // (On a new connection nothing is queued yet; its first request goes in two.)
+            cevent_connection_coalesce_output(connection.pointer)
+        }
+        return true
     }
 
     private func done(_ request: OpaquePointer?) {
