@@ -29,6 +29,12 @@ struct RequestIDTests {
         #expect(ids.allSatisfy { $0.count == 32 && $0.allSatisfy { "0123456789abcdef".contains($0) } })
     }
 
+    @Test func idsAreTheTwoNextSplitMixWordsInHex() {
+        // SplitMix64 from seed 0 gives 0xe220a8397b1dcdaf, then 0x6e789e6aa1b965f4: most significant digit first.
+        var generator = RequestIDGenerator(seed: 0)
+        #expect(generator.next() == "e220a8397b1dcdaf6e789e6aa1b965f4")
+    }
+
     @Test func sameSeedGivesSameSequence() {
         var first = RequestIDGenerator(seed: 7)
         var second = RequestIDGenerator(seed: 7)

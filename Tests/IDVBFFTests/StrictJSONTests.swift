@@ -110,6 +110,28 @@ struct StrictJSONTests {
         #expect(members.count == 2)
     }
 
+    @Test(arguments: [1, 15, 16, 17, 40])
+    func rejectsARepeatedKeyWhateverTheObjectSize(distinctKeys: Int) {
+        // Up to 16 members the keys are scanned, from then on looked up in a set: both must catch a repeat of the
+        // first key and of the last.
+        let members = (0..<distinctKeys).map { #""k\#($0)":\#($0)"# }
+        for repeated in [0, distinctKeys - 1] {
+            let object = "{" + (members + [#""k\#(repeated)":0"#]).joined(separator: ",") + "}"
+            #expect(kind(of: object) == .duplicateKey)
+        }
+        #expect(kind(of: "{" + members.joined(separator: ",") + "}") == nil)
+    }
+
+    @Test func keepsTheKeysOfALargeObjectApartByTheirBytes() throws {
+        let members = (0..<40).map { #""k\#($0)":\#($0)"# } + [#""\u00e9":1"#, #""e\u0301":2"#]
+        guard case .object(let parsed) = try parse("{" + members.joined(separator: ",") + "}") else {
+            Issue.record("expected an object")
+            return
+        }
+        #expect(parsed.count == 42)
+        #expect(parsed.map(\.key) == (0..<40).map { "k\($0)" } + ["\u{e9}", "e\u{301}"])
+    }
+
     @Test func reportsTheOffsetOfTheDuplicateKey() throws {
         #expect(throws: StrictJSONError(.duplicateKey, at: 8)) { try parse(#"{"a":1, "a":2}"#) }
     }

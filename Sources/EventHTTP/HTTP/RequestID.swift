@@ -39,11 +39,17 @@ public struct RequestIDGenerator: Sendable {
         state = seed
     }
 
-    /// The next id.
+    /// The next id, written straight into its one allocation.
     public mutating func next() -> String {
-        let high = nextWord()
-        let low = nextWord()
-        return Self.hex(high) + Self.hex(low)
+        let words = (nextWord(), nextWord())
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            for index in 0..<32 {
+                let word = index < 16 ? words.0 : words.1
+                let digit = UInt8(truncatingIfNeeded: word >> UInt64(60 - (index % 16) * 4)) & 0xF
+                buffer[index] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") - 10 + digit
+            }
+            return 32
+        }
     }
 
     // SplitMix64: small, fast and well distributed.
@@ -53,15 +59,5 @@ public struct RequestIDGenerator: Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
-    }
-
-    private static func hex(_ word: UInt64) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 16) { buffer in
-            for index in 0..<16 {
-                buffer[index] = digits[Int((word >> UInt64(60 - index * 4)) & 0xF)]
-            }
-            return 16
-        }
     }
 }

@@ -91,8 +91,7 @@ private struct StrictJSONParser {
             return .object([])
         }
         var members: [(key: String, value: JSONValue)] = []
-        // Keys are compared as bytes: Swift's String equality would merge canonically equivalent keys.
-        var seenKeys: Set<[UInt8]> = []
+        var keyIndex: Set<[UInt8]>?
         while true {
             skipWhitespace()
             guard peek() == ASCII.quote else {
@@ -100,7 +99,7 @@ private struct StrictJSONParser {
             }
             let keyOffset = position
             let key = try parseString()
-            guard seenKeys.insert(key).inserted else {
+            guard !Self.repeats(key, members: members, index: &keyIndex) else {
                 throw StrictJSONError(.duplicateKey, at: keyOffset)
             }
             skipWhitespace()
@@ -123,6 +122,21 @@ private struct StrictJSONParser {
             }
         }
     }
+
+    /// Whether `key` is already among `members`' keys, compared as bytes: Swift's String equality would merge
+    /// canonically equivalent keys. A small object is scanned (no set to allocate, the usual case); from
+    /// `keyScanLimit` members on, `index` holds the keys so that a hostile object costs no quadratic time.
+    private static func repeats(_ key: [UInt8], members: [(key: String, value: JSONValue)], index: inout Set<[UInt8]>?) -> Bool {
+        if index == nil {
+            guard members.count >= keyScanLimit else {
+                return members.contains { $0.key.utf8.elementsEqual(key) }
+            }
+            index = Set(members.map { Array($0.key.utf8) })
+        }
+        return index?.insert(key).inserted == false
+    }
+
+    private static let keyScanLimit = 16
 
     private mutating func parseArray(depth: Int) throws(StrictJSONError) -> JSONValue {
         guard depth <= maxDepth else {
