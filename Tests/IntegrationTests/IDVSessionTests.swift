@@ -106,6 +106,34 @@ struct IDVSessionTests {
         #expect(try fixture.fakeStats()["requests"] as? Int == 2)
     }
 
+    @Test("each exchange times out at its own deadline: one timer serves them all, set again for the next")
+    func staggeredExchangesTimeOutAtTheirOwnDeadlines() throws {
+        // 1.1 s: libevent's inactivity backstop (whole seconds, rounded up) would only answer after 2 s.
+        let fixture = try UpstreamFixture(environment: ["CLIENTLOOP_TIMEOUT_MS": "1100"])
+        let body = Array(#"{"contactId":"fail-slow"}"#.utf8)
+        let (early, late) = (try HTTPConnection(port: fixture.server.port), try HTTPConnection(port: fixture.server.port))
+        let earlySent = ContinuousClock.now
+        try early.send(method: "POST", path: "/idv-session", headers: [("Content-Type", "application/json")], body: body)
+        #expect(eventually(within: 5) { (try? fixture.fakeStats())?["requests"] as? Int == 1 })
+        Thread.sleep(forTimeInterval: 0.3)  // spacing between the two deadlines, not a wait for anything
+        let lateSent = ContinuousClock.now
+        try late.send(method: "POST", path: "/idv-session", headers: [("Content-Type", "application/json")], body: body)
+        let earlyResponse = try early.readResponse()
+        let earlyAnswered = ContinuousClock.now
+        let lateResponse = try late.readResponse()
+        let lateAnswered = ContinuousClock.now
+        for response in [earlyResponse, lateResponse] {
+            #expect(response.status == 504)
+            #expect(response.errorCode == "upstream_timeout")
+        }
+        // The timer set for the early deadline must not take the late exchange with it, and must be set again
+        // for the late one (or only the backstop would answer it).
+        #expect(earlyAnswered - earlySent >= .milliseconds(1050))
+        #expect(lateAnswered - lateSent >= .milliseconds(1050))
+        #expect(lateAnswered - lateSent < .milliseconds(1700))
+        #expect(try fixture.fakeStats()["requests"] as? Int == 2)
+    }
+
     @Test("a mint that failed after ClientLoop received it is not sent again on the same keep-alive path")
     func failureAfterDeliveryOnAReusedConnectionIsNotResent() throws {
         let fixture = try UpstreamFixture()

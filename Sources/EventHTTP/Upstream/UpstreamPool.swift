@@ -27,6 +27,10 @@ public final class UpstreamPool: UpstreamTransport {
     /// Connections that closed, freed on the next loop turn: never inside one of their own callbacks.
     private var closedConnections: [UpstreamConnection] = []
     private var reaper: LoopEvent!
+    /// The exchanges not finished yet, in deadline order, and one timer for the first deadline among them.
+    private var deadlines = ExchangeDeadlines()
+    private var deadlineTimer: LoopEvent!
+    private var deadlineTimerIsSet = false
 
     /// Called on the loop's thread for each connection the pool opens (how well connections are reused shows here).
     public var onConnectionOpened: (() -> Void)?
@@ -39,21 +43,17 @@ public final class UpstreamPool: UpstreamTransport {
         resolver = try DNSResolver(base: loop.base)
         reaper = try LoopEvent.user(on: loop.base) { [unowned self] in closedConnections.removeAll() }
         handshakeSlotFreed = try LoopEvent.user(on: loop.base) { [unowned self] in startWaiting() }
+        deadlineTimer = try LoopEvent.user(on: loop.base) { [unowned self] in deadlinesPassed() }
     }
 
     /// Sends `request` on an idle connection (opening one while under ``UpstreamPoolOptions/poolSize``) or queues it;
     /// `completion` runs exactly once on this loop's thread, at the latest when the deadline passes.
     public func send(_ request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamTransportError>) -> Void) {
-        let exchange = PendingExchange(request: request, completion: completion)
-        do {
-            exchange.deadline = try loop.schedule(after: options.timeoutSeconds) { [unowned self, unowned exchange] in
-                timedOut(exchange)
-            }
-        } catch {
-            // Never send without a deadline: nothing else would bound the exchange.
-            logger.error("cannot create the upstream deadline timer")
-            exchange.finish(.failure(.unavailable("could not create the deadline timer")))
-            return
+        let now = ContinuousClock.now
+        let exchange = PendingExchange(request: request, deadline: now + .seconds(options.timeoutSeconds), completion: completion)
+        deadlines.append(exchange)
+        if !deadlineTimerIsSet {
+            setDeadlineTimer(for: exchange, now: now)
         }
         dispatch(exchange)
     }
@@ -68,7 +68,7 @@ public final class UpstreamPool: UpstreamTransport {
             // for a handshake slot has not been refused a connection.
             waiting.append(exchange)
         } else {
-            exchange.finish(.failure(.busy))
+            finish(exchange, .failure(.busy))
         }
     }
 
@@ -128,7 +128,7 @@ public final class UpstreamPool: UpstreamTransport {
         guard call.send(method: exchange.request.method.libeventCommand, url: options.url) else {
             connection.call = nil
             retire(connection)
-            exchange.finish(.failure(.unavailable("could not start the upstream request")))
+            finish(exchange, .failure(.unavailable("could not start the upstream request")))
             return
         }
     }
@@ -146,7 +146,7 @@ public final class UpstreamPool: UpstreamTransport {
             } else {
                 idle.append(connection)
             }
-            exchange.finish(.success(response))
+            finish(exchange, .success(response))
         case .failure(let failure):
             retire(connection)
             if failure.nothingSent, !failure.certificateRejected, exchange.attempts < 2, !exchange.isFinished {
@@ -157,7 +157,7 @@ public final class UpstreamPool: UpstreamTransport {
                     return
                 }
             }
-            exchange.finish(.failure(failure.upstreamFailure))
+            finish(exchange, .failure(failure.upstreamFailure))
         }
         startWaiting()
     }
@@ -181,8 +181,39 @@ public final class UpstreamPool: UpstreamTransport {
             // request without calling back, and a DNS lookup still pending finishes on its own and connects nothing.
             remove(at: index)
         }
-        exchange.finish(.failure(.timeout))
+        finish(exchange, .failure(.timeout))
         startWaiting()
+    }
+
+    // MARK: Deadlines
+
+    /// Delivers the exchange's result (unless it had one) and takes it off the deadline list.
+    private func finish(_ exchange: PendingExchange, _ result: Result<UpstreamResponse, UpstreamTransportError>) {
+        deadlines.remove(exchange)
+        if deadlines.first == nil, deadlineTimerIsSet {
+            deadlineTimer.cancel()  // an idle loop keeps no timer
+            deadlineTimerIsSet = false
+        }
+        exchange.finish(result)
+    }
+
+    /// The timer went off: every exchange whose deadline has passed times out, and the timer is set for the next.
+    /// (An exchange that finished first was taken off the list, so the timer may find nothing due yet.)
+    private func deadlinesPassed() {
+        deadlineTimerIsSet = false
+        let now = ContinuousClock.now
+        while let first = deadlines.first, first.deadline <= now {
+            timedOut(first)  // finishes it, which takes it off the list
+        }
+        if let first = deadlines.first, !deadlineTimerIsSet {
+            setDeadlineTimer(for: first, now: now)
+        }
+    }
+
+    private func setDeadlineTimer(for exchange: PendingExchange, now: ContinuousClock.Instant) {
+        let (seconds, attoseconds) = now.duration(to: exchange.deadline).components
+        deadlineTimer.schedule(after: Double(seconds) + Double(attoseconds) * 1e-18)
+        deadlineTimerIsSet = true
     }
 
     /// Sends one request on a private event loop run on the calling thread, and waits for its outcome: for what must
@@ -211,29 +242,6 @@ public final class UpstreamPool: UpstreamTransport {
         closedConnections.removeAll()
         reaper = nil
         handshakeSlotFreed = nil
-    }
-}
-
-/// An exchange between `send` and its completion: possibly queued, possibly tried twice, finished once.
-final class PendingExchange {
-    let request: UpstreamRequest
-    private var completion: ((Result<UpstreamResponse, UpstreamTransportError>) -> Void)?
-    var deadline: LoopTimer?
-    var attempts = 0
-
-    init(request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamTransportError>) -> Void) {
-        self.request = request
-        self.completion = completion
-    }
-
-    var isFinished: Bool { completion == nil }
-
-    /// Delivers the result unless one was already delivered (a timeout may come first).
-    func finish(_ result: Result<UpstreamResponse, UpstreamTransportError>) {
-        guard let completion else { return }
-        self.completion = nil
-        deadline?.cancel()
-        deadline = nil
-        completion(result)
+        deadlineTimer = nil
     }
 }
