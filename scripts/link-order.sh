@@ -7,8 +7,8 @@
 # Each round runs the release binary under `perf record -e page-faults -d` against the bench's HTTPS mock, adds the
 # symbols holding the faulting addresses and relinks. A fault maps its whole neighbourhood, hiding the functions
 # beside it until they are moved, so rounds go on until one adds fewer than 10 symbols or the round limit is reached.
-# Entries the code no longer has are ignored by the linker; a function that is not listed still works, it only sits
-# with the cold code.
+# Entries the code no longer has are dropped (the linker ignores them meanwhile); a function that is not listed still
+# works, it only sits with the cold code.
 #
 # Usage: scripts/link-order.sh [max rounds, default 12] [--fresh: start from an empty list]
 # Needs (Debian): linux-perf (run as root), binutils, wrk, nginx libnginx-mod-http-echo, python3, openssl.
@@ -59,7 +59,9 @@ for line in subprocess.run(["nm", "--defined-only", "-n", binary], capture_outpu
     fields = line.split(" ", 2)
     if len(fields) == 3 and fields[1] in "tTwWrR":
         addresses.append(int(fields[0], 16)); names.append(fields[2])
-listed = [name for name in open(order).read().splitlines() if name]
+defined = set(names)
+# Names the binary no longer has (code that changed or went) are dropped.
+listed = [name for name in open(order).read().splitlines() if name in defined]
 known, added = set(listed), []
 base = None
 script = subprocess.run(["perf", "script", "-i", data, "-F", "addr,dso", "--show-mmap-events"],
