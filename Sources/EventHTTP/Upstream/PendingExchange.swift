@@ -9,7 +9,6 @@ final class PendingExchange {
     /// The neighbours on the pool's ``ExchangeDeadlines`` list, while on it.
     fileprivate var later: PendingExchange?
     fileprivate unowned var earlier: PendingExchange?
-    fileprivate var isListed = false
 
     init(request: UpstreamRequest, deadline: ContinuousClock.Instant, completion: @escaping (Result<UpstreamResponse, UpstreamTransportError>) -> Void) {
         self.request = request
@@ -39,8 +38,7 @@ struct ExchangeDeadlines {
 
     /// Adds an exchange whose deadline is no earlier than any listed one's.
     mutating func append(_ exchange: PendingExchange) {
-        precondition(!exchange.isListed, "an exchange is listed once")
-        exchange.isListed = true
+        precondition(!contains(exchange), "an exchange is listed once")
         exchange.earlier = last
         if let last {
             last.later = exchange
@@ -52,8 +50,7 @@ struct ExchangeDeadlines {
 
     /// Takes an exchange off the list; nothing happens if it is not on it.
     mutating func remove(_ exchange: PendingExchange) {
-        guard exchange.isListed else { return }
-        exchange.isListed = false
+        guard contains(exchange) else { return }
         if let earlier = exchange.earlier {
             earlier.later = exchange.later
         } else {
@@ -66,5 +63,10 @@ struct ExchangeDeadlines {
         }
         exchange.earlier = nil
         exchange.later = nil
+    }
+
+    /// Whether the exchange is on the list: every listed exchange but the first has an earlier one.
+    private func contains(_ exchange: PendingExchange) -> Bool {
+        exchange.earlier != nil || first === exchange
     }
 }
