@@ -108,14 +108,16 @@ struct IDVSessionTests {
 
     @Test("each exchange times out at its own deadline: one timer serves them all, set again for the next")
     func staggeredExchangesTimeOutAtTheirOwnDeadlines() throws {
-        // 1.1 s: libevent's inactivity backstop (whole seconds, rounded up) would only answer after 2 s.
-        let fixture = try UpstreamFixture(environment: ["CLIENTLOOP_TIMEOUT_MS": "1100"])
+        // 1.1 s: libevent's inactivity backstop (whole seconds, rounded up) would only answer after 2 s. The fake
+        // answers normal mints after 0.3 s, which spaces the two deadlines.
+        let fixture = try UpstreamFixture(fakeArguments: ["--latency-ms", "300"], environment: ["CLIENTLOOP_TIMEOUT_MS": "1100"])
         let body = Array(#"{"contactId":"fail-slow"}"#.utf8)
         let (early, late) = (try HTTPConnection(port: fixture.server.port), try HTTPConnection(port: fixture.server.port))
         let earlySent = ContinuousClock.now
         try early.send(method: "POST", path: "/idv-session", headers: [("Content-Type", "application/json")], body: body)
         #expect(eventually(within: 5) { (try? fixture.fakeStats())?["requests"] as? Int == 1 })
-        Thread.sleep(forTimeInterval: 0.3)  // spacing between the two deadlines, not a wait for anything
+        // A mint in between, listed after the early exchange and finished (taken off the list) before the late one.
+        #expect(try fixture.mint().status == 200)
         let lateSent = ContinuousClock.now
         try late.send(method: "POST", path: "/idv-session", headers: [("Content-Type", "application/json")], body: body)
         let earlyResponse = try early.readResponse()
@@ -131,7 +133,7 @@ struct IDVSessionTests {
         #expect(earlyAnswered - earlySent >= .milliseconds(1050))
         #expect(lateAnswered - lateSent >= .milliseconds(1050))
         #expect(lateAnswered - lateSent < .milliseconds(1700))
-        #expect(try fixture.fakeStats()["requests"] as? Int == 2)
+        #expect(try fixture.fakeStats()["requests"] as? Int == 3)
     }
 
     @Test("a mint that failed after ClientLoop received it is not sent again on the same keep-alive path")
