@@ -1,24 +1,24 @@
 # syntax=docker/dockerfile:1
-# idv-bff: built in the official Swift image, run on Debian slim with only the libraries it links.
+# idv-bff: built in the official Swift image, run on Debian slim with only the trust store it verifies ClientLoop with.
 # scripts/verify-image.sh checks the runtime stage without a Docker engine (a debootstrap root filesystem with
 # exactly the packages below); keep the two in step.
 
 FROM swift:6.3.1-bookworm AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libevent-dev libssl-dev pkg-config \
+    && apt-get install -y --no-install-recommends libevent-dev libssl-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest and the pinned versions first: the dependency layer survives source changes.
 COPY Package.swift Package.resolved ./
 RUN swift package resolve
 COPY . .
-# The Swift runtime and Foundation linked in: the runtime image needs no Swift libraries.
+# The Swift runtime, Foundation, libevent and OpenSSL linked in: the runtime image needs none of their packages.
 RUN swift build -c release --static-swift-stdlib --product idv-bff \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/idv-bff" /out/idv-bff
 
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libevent-2.1-7 libevent-openssl-2.1-7 libevent-pthreads-2.1-7 libssl3 ca-certificates \
+    && apt-get install -y --no-install-recommends ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin idv-bff
 COPY --from=build /out/idv-bff /usr/local/bin/idv-bff
