@@ -40,6 +40,8 @@ final class HTTPServerLoop: @unchecked Sendable {
     /// Connections to close once the raw bytes written on them have left (``HTTPResponse/Delivery``).
     private var rawWrites: [OpaquePointer] = []
     private var rawWriteCheck: LoopEvent!
+    /// The request deadlines of the connections awaiting a request, on one timer.
+    private var requestDeadlines: DeadlineTimer<ServedConnection>!
 
     /// Creates the loop, its responder (`makeResponder` may attach per-loop services to the loop) and binds its
     /// listener.
@@ -76,6 +78,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         graceTimer = try LoopEvent.user(on: base) { [unowned self] in graceExpired() }
         setUpEvent = try LoopEvent.user(on: base) { [unowned self] in setUpAcceptedConnections() }
         rawWriteCheck = try LoopEvent.user(on: base) { [unowned self] in closeFinishedRawWrites() }
+        requestDeadlines = try DeadlineTimer(base: base) { connection in connection.abort() }
     }
 
     private func configure(_ http: OpaquePointer) {
@@ -135,7 +138,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         bufferevent_incref(bufferevent)
         acceptedConnections.append(ServedConnection(
             bufferevent: bufferevent, permit: permit, overCapacity: permit == nil,
-            requestTimeoutSeconds: options.requestTimeoutSeconds, base: self.base))
+            requestTimeout: .seconds(options.requestTimeoutSeconds), deadlines: requestDeadlines))
         // evhttp creates the connection only after this returns. An activated event runs later in this same loop
         // turn, after the accept callback and before any read on the new socket.
         setUpEvent.activate()
@@ -153,24 +156,19 @@ final class HTTPServerLoop: @unchecked Sendable {
                 continue
             }
             register(connection, as: evhttpConnection)
-            if let refusal = connection.refusal {
-                refuse(connection, because: refusal)
+            if connection.isOverCapacity {
+                refuse(connection)
             } else {
                 connection.awaitRequest()
             }
         }
     }
 
-    private func refuse(_ connection: ServedConnection, because refusal: ServedConnection.Refusal) {
-        switch refusal {
-        case .overCapacity:
-            if admission.refusalWarnings.shouldWarn() {
-                logger.warning("refusing connections: http.max_connections (HTTP_MAX_CONNECTIONS) reached", metadata: [
-                    "max_connections": .stringConvertible(admission.limit.maximum),
-                ])
-            }
-        case .noDeadline:
-            logger.error("refusing a connection: its request deadline timer could not be created")
+    private func refuse(_ connection: ServedConnection) {
+        if admission.refusalWarnings.shouldWarn() {
+            logger.warning("refusing connections: http.max_connections (HTTP_MAX_CONNECTIONS) reached", metadata: [
+                "max_connections": .stringConvertible(admission.limit.maximum),
+            ])
         }
         connection.abort()
     }
@@ -193,7 +191,8 @@ final class HTTPServerLoop: @unchecked Sendable {
         }
         guard let bufferevent = evhttp_connection_get_bufferevent(evhttpConnection) else { return nil }
         let adopted = ServedConnection(
-            bufferevent: bufferevent, permit: nil, overCapacity: false, requestTimeoutSeconds: options.requestTimeoutSeconds, base: base)
+            bufferevent: bufferevent, permit: nil, overCapacity: false, requestTimeout: .seconds(options.requestTimeoutSeconds),
+            deadlines: requestDeadlines)
         register(adopted, as: evhttpConnection)
         return adopted
     }
@@ -394,6 +393,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         setUpEvent = nil
         rawWriteCheck = nil
         forgetConnections()
+        requestDeadlines = nil
         loopContext.detachAll()
         responder = nil
         if let http {

@@ -12,20 +12,13 @@ import CLibevent
 /// its own read timeout.
 ///
 /// Used only on its loop's thread. The loop must call ``closed()`` from evhttp's close callback, before libevent
-/// frees the bufferevent: the deadline must never fire on a freed one.
-final class ServedConnection {
-    /// Why a connection is closed before a byte of it is read.
-    enum Refusal {
-        /// It arrived over `http.max_connections`.
-        case overCapacity
-        /// Its request deadline could not be set up: serving it without one would let it trickle forever.
-        case noDeadline
-    }
-
+/// frees the bufferevent: the deadline must never fire on a freed one. The deadlines of a loop's connections share one
+/// timer (``DeadlineTimer``): they all have the same length.
+final class ServedConnection: DeadlineListed {
     /// The bufferevent evhttp serves the connection with.
     let bufferevent: OpaquePointer
-    /// Why the connection is to be closed unread, if it is.
-    private(set) var refusal: Refusal?
+    /// Whether it arrived over `http.max_connections`: it is closed before a byte of it is read.
+    let isOverCapacity: Bool
     /// Whether a response is being written: the loop waits for it before stopping.
     private(set) var isWriting = false
     /// Whether a complete request is with the handler.
@@ -38,27 +31,34 @@ final class ServedConnection {
     /// request now. (A next request may have begun to arrive; evhttp does not say.)
     var isIdleKeepAlive: Bool { hasAnswered && !isHandling && !isWriting }
     private var permit: ConcurrencyLimit.Permit?
-    private var deadline: LoopEvent?
-    private let requestTimeoutSeconds: Double
+    /// When the request awaited must have arrived.
+    private(set) var deadline: ContinuousClock.Instant
+    var deadlineLinks = DeadlineLinks<ServedConnection>()
+    /// The loop's timer for its connections' deadlines, which aborts a connection whose deadline passed.
+    private unowned let deadlines: DeadlineTimer<ServedConnection>
+    private let requestTimeout: Duration
 
     /// - Parameters:
     ///   - permit: the connection's slot under the cap; `nil` when it arrived over the cap or is not counted.
     ///   - overCapacity: whether it arrived over the cap.
-    init(bufferevent: OpaquePointer, permit: ConcurrencyLimit.Permit?, overCapacity: Bool, requestTimeoutSeconds: Double, base: EventBase) {
+    init(
+        bufferevent: OpaquePointer, permit: ConcurrencyLimit.Permit?, overCapacity: Bool, requestTimeout: Duration,
+        deadlines: DeadlineTimer<ServedConnection>
+    ) {
         self.bufferevent = bufferevent
         self.permit = permit
-        self.requestTimeoutSeconds = requestTimeoutSeconds
-        refusal = overCapacity ? .overCapacity : nil
-        do {
-            deadline = try LoopEvent.user(on: base) { [unowned self] in abort() }
-        } catch {
-            refusal = refusal ?? .noDeadline  // fail closed
-        }
+        self.requestTimeout = requestTimeout
+        self.deadlines = deadlines
+        isOverCapacity = overCapacity
+        deadline = .now
     }
 
     /// The client has a new request to send: starts its deadline.
     func awaitRequest() {
-        deadline?.schedule(after: requestTimeoutSeconds)
+        deadlines.stop(self)
+        let now = ContinuousClock.now
+        deadline = now + requestTimeout
+        deadlines.start(self, now: now)
     }
 
     /// A response is being written; the loop waits for it before stopping.
@@ -77,7 +77,7 @@ final class ServedConnection {
     /// The request is complete and goes to a handler: no deadline until its response has been written.
     func requestReceived() {
         isHandling = true
-        deadline?.cancel()
+        deadlines.stop(self)
     }
 
     /// Drops the connection without an answer; evhttp's close callback follows at once.
@@ -87,7 +87,7 @@ final class ServedConnection {
 
     /// evhttp is closing the connection: the timers stop and the slot is free again.
     func closed() {
-        deadline = nil
+        deadlines.stop(self)
         permit?.release()
         permit = nil
     }

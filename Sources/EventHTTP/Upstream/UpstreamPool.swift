@@ -27,10 +27,8 @@ public final class UpstreamPool: UpstreamTransport {
     /// Connections that closed, freed on the next loop turn: never inside one of their own callbacks.
     private var closedConnections: [UpstreamConnection] = []
     private var reaper: LoopEvent!
-    /// The exchanges not finished yet, in deadline order, and one timer for the first deadline among them.
-    private var deadlines = ExchangeDeadlines()
-    private var deadlineTimer: LoopEvent!
-    private var deadlineTimerIsSet = false
+    /// The exchanges not finished yet, on one timer.
+    private var deadlines: DeadlineTimer<PendingExchange>!
 
     /// Called on the loop's thread for each connection the pool opens (how well connections are reused shows here).
     public var onConnectionOpened: (() -> Void)?
@@ -43,7 +41,7 @@ public final class UpstreamPool: UpstreamTransport {
         resolver = try DNSResolver(base: loop.base)
         reaper = try LoopEvent.user(on: loop.base) { [unowned self] in closedConnections.removeAll() }
         handshakeSlotFreed = try LoopEvent.user(on: loop.base) { [unowned self] in startWaiting() }
-        deadlineTimer = try LoopEvent.user(on: loop.base) { [unowned self] in deadlinesPassed() }
+        deadlines = try DeadlineTimer(base: loop.base) { [unowned self] exchange in timedOut(exchange) }
     }
 
     /// Sends `request` on an idle connection (opening one while under ``UpstreamPoolOptions/poolSize``) or queues it;
@@ -51,10 +49,7 @@ public final class UpstreamPool: UpstreamTransport {
     public func send(_ request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamTransportError>) -> Void) {
         let now = ContinuousClock.now
         let exchange = PendingExchange(request: request, deadline: now + .seconds(options.timeoutSeconds), completion: completion)
-        deadlines.append(exchange)
-        if !deadlineTimerIsSet {
-            setDeadlineTimer(for: exchange, now: now)
-        }
+        deadlines.start(exchange, now: now)
         dispatch(exchange)
     }
 
@@ -185,35 +180,10 @@ public final class UpstreamPool: UpstreamTransport {
         startWaiting()
     }
 
-    // MARK: Deadlines
-
-    /// Delivers the exchange's result (unless it had one) and takes it off the deadline list.
+    /// Delivers the exchange's result (unless it had one) and stops its deadline.
     private func finish(_ exchange: PendingExchange, _ result: Result<UpstreamResponse, UpstreamTransportError>) {
-        deadlines.remove(exchange)
-        if deadlines.first == nil, deadlineTimerIsSet {
-            deadlineTimer.cancel()  // an idle loop keeps no timer
-            deadlineTimerIsSet = false
-        }
+        deadlines.stop(exchange)
         exchange.finish(result)
-    }
-
-    /// The timer went off: every exchange whose deadline has passed times out, and the timer is set for the next.
-    /// (An exchange that finished first was taken off the list, so the timer may find nothing due yet.)
-    private func deadlinesPassed() {
-        deadlineTimerIsSet = false
-        let now = ContinuousClock.now
-        while let first = deadlines.first, first.deadline <= now {
-            timedOut(first)  // finishes it, which takes it off the list
-        }
-        if let first = deadlines.first, !deadlineTimerIsSet {
-            setDeadlineTimer(for: first, now: now)
-        }
-    }
-
-    private func setDeadlineTimer(for exchange: PendingExchange, now: ContinuousClock.Instant) {
-        let (seconds, attoseconds) = now.duration(to: exchange.deadline).components
-        deadlineTimer.schedule(after: Double(seconds) + Double(attoseconds) * 1e-18)
-        deadlineTimerIsSet = true
     }
 
     /// Sends one request on a private event loop run on the calling thread, and waits for its outcome: for what must
@@ -242,6 +212,6 @@ public final class UpstreamPool: UpstreamTransport {
         closedConnections.removeAll()
         reaper = nil
         handshakeSlotFreed = nil
-        deadlineTimer = nil
+        deadlines = nil
     }
 }
