@@ -19,8 +19,8 @@ let releaseLinkerFlags = [
     "-Xlinker", "--no-warn-symbol-ordering",
 ]
 
-// The C libraries the shim wraps. Debug builds (tests, sanitizers, the fuzzer) link the shared ones; the release
-// binary takes them from their archives, so only the code it calls is mapped and relocated at start (1.4 MB less
+// The C libraries the shim wraps. Debug builds (the tests, the fuzzer) link the shared ones; release builds
+// take them from their archives, so only the code it calls is mapped and relocated at start (1.4 MB less
 // resident) and the runtime image needs no libevent or OpenSSL package. An OpenSSL fix then means a rebuild.
 let cLibraries = ["event_openssl", "event_pthreads", "event", "ssl", "crypto"]
 let staticCLibraryFlags = ["-Xlinker", "-Bstatic"] + cLibraries.flatMap { ["-Xlinker", "-l\($0)"] } + ["-Xlinker", "-Bdynamic"]
