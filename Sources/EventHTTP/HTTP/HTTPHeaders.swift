@@ -64,6 +64,15 @@ extension Sequence where Element == UInt8 {
     }
 }
 
+extension Collection where Element == UInt8 {
+    /// As for sequences, but collections of different lengths differ at once (a header name lookup compares the
+    /// name with every field's, and most differ in length).
+    @inlinable
+    public func elementsEqualIgnoringASCIICase(_ other: some Collection<UInt8>) -> Bool {
+        count == other.count && elementsEqual(other) { lowercasedASCII($0) == lowercasedASCII($1) }
+    }
+}
+
 @inline(__always) @usableFromInline
 func lowercasedASCII(_ byte: UInt8) -> UInt8 {
     (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
