@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Before/after for an optimisation: two builds of idv-bff side by side against the HTTPS mock of ClientLoop, measured
-# in turns (A then B, every round) so that drift on a noisy machine hits both alike. Prints each round's req/s and
-# the server's CPU time per request (the kernel's task clock: steadier than req/s), then B / A over all rounds.
+# in turns (A then B, then B then A, round after round) so that drift on a noisy machine and the position within a
+# round hit both alike. Prints each round's req/s and the server's CPU time per request (the kernel's task clock:
+# steadier than req/s), then B / A over all rounds; use an even number of rounds.
 # Usage: scripts/compare.sh BINARY_A BINARY_B [rounds, default 4] [seconds per run, default 5] [connections, default 64]
 # Settings as bench.sh's lean server; LOG_LEVEL and RATE_LIMIT_PER_MINUTE from this script's environment are passed
 # on, and SETTINGS_A / SETTINGS_B add settings to one side only, so one build can be compared with itself:
@@ -56,8 +57,14 @@ measure() {  # measure PORT PID: prints "req/s cpu-us-per-request"
 sum_rps_a=0; sum_rps_b=0; sum_cpu_a=0; sum_cpu_b=0
 echo "A: $a"; echo "B: $b"; echo "c=$connections, ${duration}s per run, $rounds rounds"
 for round in $(seq "$rounds"); do
-  read -r rps_a cpu_a <<<"$(measure "$port_a" "$pid_a")"
-  read -r rps_b cpu_b <<<"$(measure "$port_b" "$pid_b")"
+  # The order alternates: on this machine the second run of a round was seen to cost up to 5 % of CPU per request.
+  if ((round % 2)); then
+    read -r rps_a cpu_a <<<"$(measure "$port_a" "$pid_a")"
+    read -r rps_b cpu_b <<<"$(measure "$port_b" "$pid_b")"
+  else
+    read -r rps_b cpu_b <<<"$(measure "$port_b" "$pid_b")"
+    read -r rps_a cpu_a <<<"$(measure "$port_a" "$pid_a")"
+  fi
   printf 'round %d: A %9s req/s %7s us/req   B %9s req/s %7s us/req\n' "$round" "$rps_a" "$cpu_a" "$rps_b" "$cpu_b"
   sum_rps_a="$(awk "BEGIN {print $sum_rps_a + $rps_a}")"; sum_rps_b="$(awk "BEGIN {print $sum_rps_b + $rps_b}")"
   sum_cpu_a="$(awk "BEGIN {print $sum_cpu_a + $cpu_a}")"; sum_cpu_b="$(awk "BEGIN {print $sum_cpu_b + $cpu_b}")"

@@ -101,10 +101,18 @@ void cevent_connection_set_nodelay(struct evhttp_connection *connection) {
     }
 }
 
-void cevent_connection_coalesce_output(struct evhttp_connection *connection) {
-    struct bufferevent *bufferevent = evhttp_connection_get_bufferevent(connection);
-    if (bufferevent != NULL) {
-        evbuffer_pullup(bufferevent_get_output(bufferevent), -1);
+void cevent_socket_write_now(struct bufferevent *bufferevent) {
+    struct evbuffer *output = bufferevent_get_output(bufferevent);
+    evutil_socket_t fd = bufferevent_getfd(bufferevent);
+    if (fd < 0 || evbuffer_get_length(output) == 0) {
+        return;
+    }
+    // A socket bufferevent keeps the start of its output frozen but for its own writes, as this one is.
+    evbuffer_unfreeze(output, 1);
+    int written = evbuffer_write(output, fd);
+    evbuffer_freeze(output, 1);
+    if (written > 0 && evbuffer_get_length(output) == 0) {
+        bufferevent_trigger(bufferevent, EV_WRITE, BEV_OPT_DEFER_CALLBACKS);
     }
 }
 

@@ -1,11 +1,13 @@
 #include "CEventShimTLS.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
@@ -283,6 +285,24 @@ static void cevent_tls_server_info_callback(const SSL *ssl, int where, int ret) 
     (void)ret;
     if ((where & SSL_CB_HANDSHAKE_DONE) && SSL_session_reused((SSL *)ssl)) {
         cevent_tls_info_callback(ssl, where, ret);
+    }
+}
+
+void cevent_tls_connection_send_now(struct evhttp_connection *connection) {
+    struct bufferevent *bufferevent = evhttp_connection_get_bufferevent(connection);
+    SSL *ssl = bufferevent != NULL ? bufferevent_openssl_get_ssl(bufferevent) : NULL;
+    if (ssl == NULL || !SSL_is_init_finished(ssl)) {
+        return;
+    }
+    struct evbuffer *output = bufferevent_get_output(bufferevent);
+    size_t length = evbuffer_get_length(output);
+    if (length == 0 || length > INT_MAX) {
+        return;
+    }
+    unsigned char *bytes = evbuffer_pullup(output, -1);  // the head and the body: one chunk, one record
+    if (bytes != NULL && SSL_write(ssl, bytes, (int)length) == (int)length) {
+        evbuffer_drain(output, length);
+        bufferevent_trigger(bufferevent, EV_WRITE, BEV_OPT_DEFER_CALLBACKS);
     }
 }
 

@@ -32,8 +32,10 @@ int cevent_listeners_bind(struct event_base *base, const char *host, int port, i
 /// response or request in several pieces, and Nagle plus delayed ACKs would stall the last piece ~40 ms.
 void cevent_connection_set_nodelay(struct evhttp_connection *connection);
 
-/// Makes what is queued on the connection's output one contiguous chunk (`evbuffer_pullup`).
-void cevent_connection_coalesce_output(struct evhttp_connection *connection);
+/// For a plain socket bufferevent: writes what is queued on its output now and, once all of it has left, runs its
+/// write callback (deferred, later in this loop turn) as libevent would after the socket's next writability report.
+/// What the socket does not take is left to that report.
+void cevent_socket_write_now(struct bufferevent *bufferevent);
 
 /// The local port a listener is bound to (useful after binding port 0), or -1.
 int cevent_listener_port(struct evconnlistener *listener);

@@ -53,10 +53,10 @@ final class UpstreamCall {
             return false
         }
         if connection.usesTLS {
-            // On a connected connection evhttp has queued the head and the body as two buffer chains, and
-            // bufferevent_openssl makes each chain a TLS record and a write of its own: one chunk, one of each.
-            // (On a new connection nothing is queued yet; its first request goes in two.)
-            cevent_connection_coalesce_output(connection.pointer)
+            // On a connected connection evhttp has queued the head and the body as two buffer chains: one TLS
+            // record and one write for both, now rather than on the next loop turn. (On a new connection nothing is
+            // queued yet; its first request goes after the handshake, in two.)
+            cevent_tls_connection_send_now(connection.pointer)
         }
         return true
     }
