@@ -8,6 +8,7 @@
 # on, and SETTINGS_A / SETTINGS_B add settings to one side only, so one build can be compared with itself:
 #   SETTINGS_A="METRICS_ENABLED=false" scripts/compare.sh bin bin   (metrics off as A, on as B)
 # SETTINGS adds settings to both, WRK_HEADER adds one request header (e.g. WRK_HEADER="Origin: https://app.example.com"),
+# WRK_HEADERS_B adds headers (one per line) to B's requests only,
 # and UPSTREAM=slow100 or slow50 points both at the mock answering after 100 or 50 ms:
 #   UPSTREAM=slow50 SETTINGS="CLIENTLOOP_POOL_SIZE=1024" scripts/compare.sh a b 4 8 2000
 # Needs what bench.sh needs.
@@ -46,23 +47,29 @@ port_a="$(start "$a" "$work/a.log" ${SETTINGS_A:-})"; pid_a="$(cat "$work/a.log.
 # shellcheck disable=SC2086
 port_b="$(start "$b" "$work/b.log" ${SETTINGS_B:-})"; pid_b="$(cat "$work/b.log.pid")"
 
-measure() {  # measure PORT PID: prints "req/s cpu-us-per-request"
-  perf stat -x, -e task-clock -o "$work/perf.csv" -p "$2" -- \
-    wrk -t1 -c"$connections" -d"${duration}s" -s "$work/post.lua" ${WRK_HEADER:+-H "$WRK_HEADER"} \
-    "http://127.0.0.1:$1/idv-session" >"$work/wrk.out"
+measure() {  # measure PORT PID [HEADER...]: prints "req/s cpu-us-per-request"
+  local port="$1" pid="$2"; shift 2
+  local headers=()
+  for header in "$@"; do headers+=(-H "$header"); done
+  perf stat -x, -e task-clock -o "$work/perf.csv" -p "$pid" -- \
+    wrk -t1 -c"$connections" -d"${duration}s" -s "$work/post.lua" ${WRK_HEADER:+-H "$WRK_HEADER"} "${headers[@]}" \
+    "http://127.0.0.1:$port/idv-session" >"$work/wrk.out"
   local requests rps
   requests="$(awk '/requests in/ {print $1}' "$work/wrk.out")"; rps="$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")"
   awk -F, -v r="$requests" -v rps="$rps" '$3 == "task-clock" {printf "%s %.1f\n", rps, $1 * 1000 / r}' "$work/perf.csv"
 }
+# WRK_HEADERS_B: request headers for B only, separated by newlines (what B's settings need, such as a token).
+headers_b=()
+while IFS= read -r header; do [ -n "$header" ] && headers_b+=("$header"); done <<<"${WRK_HEADERS_B:-}"
 sum_rps_a=0; sum_rps_b=0; sum_cpu_a=0; sum_cpu_b=0
 echo "A: $a"; echo "B: $b"; echo "c=$connections, ${duration}s per run, $rounds rounds"
 for round in $(seq "$rounds"); do
   # The order alternates: on this machine the second run of a round was seen to cost up to 5 % of CPU per request.
   if ((round % 2)); then
     read -r rps_a cpu_a <<<"$(measure "$port_a" "$pid_a")"
-    read -r rps_b cpu_b <<<"$(measure "$port_b" "$pid_b")"
+    read -r rps_b cpu_b <<<"$(measure "$port_b" "$pid_b" "${headers_b[@]}")"
   else
-    read -r rps_b cpu_b <<<"$(measure "$port_b" "$pid_b")"
+    read -r rps_b cpu_b <<<"$(measure "$port_b" "$pid_b" "${headers_b[@]}")"
     read -r rps_a cpu_a <<<"$(measure "$port_a" "$pid_a")"
   fi
   printf 'round %d: A %9s req/s %7s us/req   B %9s req/s %7s us/req\n' "$round" "$rps_a" "$cpu_a" "$rps_b" "$cpu_b"
