@@ -270,8 +270,8 @@ final class HTTPServerLoop: @unchecked Sendable {
             response.reasonPhrase.withCString { evhttp_send_reply(request, Int32(response.status), $0, nil) }
             if options.tls == nil, let connection {
                 // evhttp would wait for the socket to be reported writable, which it nearly always is: writing now
-                // saves a loop turn and two epoll calls. (A TLS bufferevent runs evhttp's callback inside its write,
-                // which must not happen here; those connections keep libevent's way.)
+                // saves a loop turn and two epoll calls. (TLS connections, whose bytes go through OpenSSL, keep
+                // libevent's way.)
                 cevent_socket_write_now(connection.bufferevent)
             }
         case .rawThenClose(let bytes):
@@ -321,8 +321,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     }
 
     /// Remembers that a response is being written until libevent reports it done or the connection closes: the
-    /// loop must not close such a connection when it stops.
-    /// Returns the connection, unless the client already left.
+    /// loop must not close such a connection when it stops. Returns the connection, unless the client already left.
     private func trackWrite(of request: OpaquePointer) -> ServedConnection? {
         guard let connection = servedConnection(of: request) else { return nil }
         connection.responseStarted()
