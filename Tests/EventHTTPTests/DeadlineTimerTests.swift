@@ -109,7 +109,7 @@ struct DeadlineTimerTests {
     @Test func expiresEachAtOrAfterItsDeadlineInOrder() throws {
         let base = try EventBase()
         let record = Record()
-        let timer = try DeadlineTimer<Timed>(base: base) { timed in
+        let timer = try DeadlineTimer<Timed>(base: base, timeout: .milliseconds(10)) { timed in
             record.expired.append(timed.name)
             if ContinuousClock.now < timed.deadline { record.early.append(timed.name) }
         }
@@ -125,7 +125,7 @@ struct DeadlineTimerTests {
     @Test func stoppingEveryObjectLeavesNoTimerSet() throws {
         let base = try EventBase()
         let record = Record()
-        let timer = try DeadlineTimer<Timed>(base: base) { record.expired.append($0.name) }
+        let timer = try DeadlineTimer<Timed>(base: base, timeout: .milliseconds(10)) { record.expired.append($0.name) }
         let now = ContinuousClock.now
         let objects = (1...3).map { Timed($0, deadline: now + .seconds(60)) }
         objects.forEach { timer.start($0, now: now) }
@@ -139,7 +139,7 @@ struct DeadlineTimerTests {
     @Test func anObjectStartedAgainExpiresAtItsNewDeadline() throws {
         let base = try EventBase()
         let record = Record()
-        let timer = try DeadlineTimer<Timed>(base: base) { record.expired.append($0.name) }
+        let timer = try DeadlineTimer<Timed>(base: base, timeout: .milliseconds(10)) { record.expired.append($0.name) }
         var now = ContinuousClock.now
         let (a, b) = (Timed(1, deadline: now + .milliseconds(10)), Timed(2, deadline: now + .milliseconds(20)))
         timer.start(a, now: now)
@@ -158,7 +158,7 @@ struct DeadlineTimerTests {
         let record = Record()
         var timer: DeadlineTimer<Timed>!
         let follower = Timed(2, deadline: .now)
-        timer = try DeadlineTimer<Timed>(base: base) { timed in
+        timer = try DeadlineTimer<Timed>(base: base, timeout: .milliseconds(10)) { timed in
             record.expired.append(timed.name)
             if timed.name == 1 {
                 let now = ContinuousClock.now

@@ -6,18 +6,23 @@
 /// off every passed deadline expires and the timer is set for the next. A libevent timer per object would cost an
 /// event, its heap entry and its allocations per request. Starting and stopping are O(1). Used on its loop's thread.
 final class DeadlineTimer<Element: DeadlineListed> {
+    /// The length of every deadline on this timer: what keeps the list in deadline order.
+    let timeout: Duration
     private var list = DeadlineList<Element>()
     private var event: LoopEvent!
     private var isSet = false
     private let expire: (Element) -> Void
 
-    /// - Parameter expire: runs on the loop's thread for each element whose deadline passed, after it was stopped.
-    init(base: EventBase, expire: @escaping (Element) -> Void) throws(EventLoopError) {
+    /// - Parameters:
+    ///   - timeout: the length of every deadline; an element's deadline is `now + timeout` when it is started.
+    ///   - expire: runs on the loop's thread for each element whose deadline passed, after it was stopped.
+    init(base: EventBase, timeout: Duration, expire: @escaping (Element) -> Void) throws(EventLoopError) {
+        self.timeout = timeout
         self.expire = expire
         event = try LoopEvent.user(on: base) { [unowned self] in deadlinesPassed() }
     }
 
-    /// Starts timing `element`, whose deadline must be no earlier than any timed one's (the same timeout from now).
+    /// Starts timing `element`, whose deadline must be no earlier than any timed one's: `now + timeout`.
     func start(_ element: Element, now: ContinuousClock.Instant) {
         list.append(element)
         if !isSet {

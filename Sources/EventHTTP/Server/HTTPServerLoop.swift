@@ -78,7 +78,9 @@ final class HTTPServerLoop: @unchecked Sendable {
         graceTimer = try LoopEvent.user(on: base) { [unowned self] in graceExpired() }
         setUpEvent = try LoopEvent.user(on: base) { [unowned self] in setUpAcceptedConnections() }
         rawWriteCheck = try LoopEvent.user(on: base) { [unowned self] in closeFinishedRawWrites() }
-        requestDeadlines = try DeadlineTimer(base: base) { connection in connection.abort() }
+        requestDeadlines = try DeadlineTimer(base: base, timeout: .seconds(options.requestTimeoutSeconds)) { connection in
+            connection.abort()
+        }
     }
 
     private func configure(_ http: OpaquePointer) {
@@ -137,8 +139,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         // ours keeps the object readable until the set-up below has looked at it.
         bufferevent_incref(bufferevent)
         acceptedConnections.append(ServedConnection(
-            bufferevent: bufferevent, permit: permit, overCapacity: permit == nil,
-            requestTimeout: .seconds(options.requestTimeoutSeconds), deadlines: requestDeadlines))
+            bufferevent: bufferevent, permit: permit, overCapacity: permit == nil, deadlines: requestDeadlines))
         // evhttp creates the connection only after this returns. An activated event runs later in this same loop
         // turn, after the accept callback and before any read on the new socket.
         setUpEvent.activate()
@@ -191,8 +192,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         }
         guard let bufferevent = evhttp_connection_get_bufferevent(evhttpConnection) else { return nil }
         let adopted = ServedConnection(
-            bufferevent: bufferevent, permit: nil, overCapacity: false, requestTimeout: .seconds(options.requestTimeoutSeconds),
-            deadlines: requestDeadlines)
+            bufferevent: bufferevent, permit: nil, overCapacity: false, deadlines: requestDeadlines)
         register(adopted, as: evhttpConnection)
         return adopted
     }

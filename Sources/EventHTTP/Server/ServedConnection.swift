@@ -36,18 +36,16 @@ final class ServedConnection: DeadlineListed {
     var deadlineLinks = DeadlineLinks<ServedConnection>()
     /// The loop's timer for its connections' deadlines, which aborts a connection whose deadline passed.
     private unowned let deadlines: DeadlineTimer<ServedConnection>
-    private let requestTimeout: Duration
 
     /// - Parameters:
     ///   - permit: the connection's slot under the cap; `nil` when it arrived over the cap or is not counted.
     ///   - overCapacity: whether it arrived over the cap.
     init(
-        bufferevent: OpaquePointer, permit: ConcurrencyLimit.Permit?, overCapacity: Bool, requestTimeout: Duration,
+        bufferevent: OpaquePointer, permit: ConcurrencyLimit.Permit?, overCapacity: Bool,
         deadlines: DeadlineTimer<ServedConnection>
     ) {
         self.bufferevent = bufferevent
         self.permit = permit
-        self.requestTimeout = requestTimeout
         self.deadlines = deadlines
         isOverCapacity = overCapacity
         deadline = .now
@@ -57,7 +55,7 @@ final class ServedConnection: DeadlineListed {
     func awaitRequest() {
         deadlines.stop(self)
         let now = ContinuousClock.now
-        deadline = now + requestTimeout
+        deadline = now + deadlines.timeout
         deadlines.start(self, now: now)
     }
 

@@ -41,14 +41,16 @@ public final class UpstreamPool: UpstreamTransport {
         resolver = try DNSResolver(base: loop.base)
         reaper = try LoopEvent.user(on: loop.base) { [unowned self] in closedConnections.removeAll() }
         handshakeSlotFreed = try LoopEvent.user(on: loop.base) { [unowned self] in startWaiting() }
-        deadlines = try DeadlineTimer(base: loop.base) { [unowned self] exchange in timedOut(exchange) }
+        deadlines = try DeadlineTimer(base: loop.base, timeout: .seconds(options.timeoutSeconds)) { [unowned self] exchange in
+            timedOut(exchange)
+        }
     }
 
     /// Sends `request` on an idle connection (opening one while under ``UpstreamPoolOptions/poolSize``) or queues it;
     /// `completion` runs exactly once on this loop's thread, at the latest when the deadline passes.
     public func send(_ request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamTransportError>) -> Void) {
         let now = ContinuousClock.now
-        let exchange = PendingExchange(request: request, deadline: now + .seconds(options.timeoutSeconds), completion: completion)
+        let exchange = PendingExchange(request: request, deadline: now + deadlines.timeout, completion: completion)
         deadlines.start(exchange, now: now)
         dispatch(exchange)
     }
