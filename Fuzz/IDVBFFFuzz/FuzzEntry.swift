@@ -42,8 +42,8 @@ enum FuzzTargets {
                                                        "Access-Control-Request-Headers": text])
         case 3:
             // X-Forwarded-For from a trusted proxy, and the peer address itself.
-            _ = addresses.resolve(peerAddress: "127.0.0.1", headers: ["X-Forwarded-For": text])
-            _ = addresses.resolve(peerAddress: text, headers: [:])
+            _ = addresses.resolve(HTTPRequest(method: .post, path: "/", headers: ["X-Forwarded-For": text], peerAddress: "127.0.0.1"))
+            _ = addresses.resolve(HTTPRequest(method: .post, path: "/", peerAddress: text))
         case 4:
             // Header fields as evhttp hands them over (name and value split at the first colon), through the
             // framing rules.
@@ -66,7 +66,7 @@ enum FuzzTargets {
             let request = input.withUnsafeBufferPointer { cevent_request_parse_head($0.baseAddress, $0.count) }
             guard let request else { return }
             defer { evhttp_request_free(request) }
-            if let parsed = HTTPRequest(libevent: request) {
+            if let parsed = HTTPRequest(libevent: request, connection: nil) {
                 _ = RequestFraming.violation(headers: parsed.headers, version: parsed.version, method: parsed.method)
             }
         }

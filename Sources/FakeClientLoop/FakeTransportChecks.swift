@@ -13,7 +13,7 @@ enum FakeTransportChecks {
         if !apiKeys.isEmpty, keyIndex(of: request, apiKeys: apiKeys) == nil {
             return FakeGraphQLError.unauthorized.response(status: 401, headers: ["WWW-Authenticate": "Bearer"])
         }
-        guard let contentType = request.headers["Content-Type"], mediaType(contentType) == "application/json" else {
+        guard let contentType = request.headers["Content-Type"], mediaType(contentType[...]) == "application/json" else {
             return FakeGraphQLError(message: "Content-Type must be application/json.").response(status: 415)
         }
         // No Accept at all counts as application/json, as GraphQL over HTTP asks of servers; idv-bff always sends one.
@@ -42,7 +42,7 @@ enum FakeTransportChecks {
     }
 
     /// `application/json; charset=utf-8` → `application/json`.
-    private static func mediaType(_ value: some StringProtocol) -> String {
+    private static func mediaType(_ value: Substring) -> String {
         let withoutParameters = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         return withoutParameters.trimmingSpacesAndTabs().lowercased()
     }

@@ -45,4 +45,37 @@ struct HTTPHeadersTests {
         #expect(AnySequence("Host".utf8).elementsEqualIgnoringASCIICase(AnySequence("hosT".utf8)))
         #expect(!AnySequence("Host".utf8).elementsEqualIgnoringASCIICase(AnySequence("hosts".utf8)))
     }
+
+    @Test func replaceOrAddAppendsWithoutTouchingOtherFields() {
+        var added = headers
+        added.replaceOrAdd(name: "RateLimit", value: "\"default\";r=9;t=6")
+        #expect(Array(added.map(\.name).dropLast()) == headers.map(\.name))
+        #expect(added["ratelimit"] == "\"default\";r=9;t=6")
+    }
+
+    @Test func optionalWhitespaceIsSpacesAndTabsOnly() {
+        #expect(" \t application/json \t".trimmingSpacesAndTabs() == "application/json")
+        #expect("\t \t".trimmingSpacesAndTabs() == "")
+        #expect("".trimmingSpacesAndTabs() == "")
+        #expect("a b".trimmingSpacesAndTabs() == "a b")
+        // Other whitespace is not HTTP's optional whitespace; text around it is kept as it was.
+        #expect("\u{A0}x\r\n".trimmingSpacesAndTabs() == "\u{A0}x\r\n")
+        #expect(" é ".trimmingSpacesAndTabs() == "é")
+        let field: Substring = "X: 1 , 2"[...].dropFirst(2)
+        #expect(field.trimmingSpacesAndTabs() == "1 , 2")
+    }
+}
+
+@Suite("Request peer")
+struct HTTPRequestPeerTests {
+    @Test func thePeerAddressIsParsedWithoutItsZoneAndFollowsChanges() {
+        var request = HTTPRequest(method: .post, path: "/idv-session", peerAddress: "fe80::1%eth0")
+        #expect(request.peerIPAddress == IPAddress("fe80::1"))
+        request.peerAddress = "203.0.113.9"
+        #expect(request.peerIPAddress == IPAddress("203.0.113.9"))
+        request.peerAddress = "unix:/run/idv.sock"
+        #expect(request.peerIPAddress == nil)
+        request.peerAddress = nil
+        #expect(request.peerIPAddress == nil)
+    }
 }

@@ -40,7 +40,7 @@ struct ClientAddressTests {
 
     @Test func ignoresForwardedForWhenNoProxyIsTrusted() {
         let client = ClientAddressResolver().resolve(
-            peerAddress: "10.0.0.5", headers: ["X-Forwarded-For": "198.51.100.1"])
+            peer: address("10.0.0.5"), headers: ["X-Forwarded-For": "198.51.100.1"])
         #expect(client.address == address("10.0.0.5"))
         #expect(client.ignoredForwardedFor)
     }
@@ -102,7 +102,7 @@ struct ClientAddressTests {
     }
 
     @Test func matchesTheHeaderNameWithoutRegardToCase() {
-        let client = resolver.resolve(peerAddress: "10.0.0.2", headers: ["x-forwarded-for": "198.51.100.1"])
+        let client = resolver.resolve(peer: IPAddress("10.0.0.2"), headers: ["x-forwarded-for": "198.51.100.1"])
         #expect(client.address == address("198.51.100.1"))
     }
 

@@ -30,7 +30,7 @@ struct JWTVerifiedTokenCacheTests {
         let entry = JWTVerifiedTokenCache.Entry(keySerial: 1, keyIdentifier: "k", algorithm: .edDSA,
                                                 claims: JWTTimedClaims(expiration: 1, notBefore: nil, contactId: nil))
         for token in ["a", "b", "c"] {
-            cache.keep(entry, for: JWTVerifiedTokenCache.digest(of: token))
+            cache.keep(entry, for: JWTVerifiedTokenCache.digest(of: token[...]))
         }
         #expect(cache.count == 1)
         #expect(cache.entry(for: JWTVerifiedTokenCache.digest(of: "c")) == entry)

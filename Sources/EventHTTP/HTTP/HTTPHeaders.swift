@@ -35,7 +35,11 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// Replaces every field called `name` with one field holding `value`.
     public mutating func replaceOrAdd(name: String, value: String) {
-        fields.removeAll { $0.name.utf8.elementsEqualIgnoringASCIICase(name.utf8) }
+        let matches: ((name: String, value: String)) -> Bool = { $0.name.utf8.elementsEqualIgnoringASCIICase(name.utf8) }
+        // Looked for first: removing rewrites (and, when shared, copies) the storage even when nothing matches.
+        if fields.contains(where: matches) {
+            fields.removeAll(where: matches)
+        }
         fields.append((name: name, value: value))
     }
 
@@ -79,16 +83,33 @@ func lowercasedASCII(_ byte: UInt8) -> UInt8 {
 }
 
 /// The bits of HTTP field syntax several readers share: optional whitespace, comma-separated lists, repeated fields.
-extension StringProtocol {
-    /// The text without leading and trailing spaces and horizontal tabs (HTTP's optional whitespace).
-    public func trimmingSpacesAndTabs() -> SubSequence {
-        let isWhitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isWhitespace($0) }), let last = lastIndex(where: { !isWhitespace($0) })
+extension Substring {
+    /// The text without leading and trailing spaces and horizontal tabs (HTTP's optional whitespace), which are
+    /// bytes in HTTP's grammar: compared as such, not as characters, so no grapheme breaking runs. Inlinable, so
+    /// that it is specialised where it is called: field values are trimmed on every request.
+    @inlinable
+    public func trimmingSpacesAndTabs() -> Substring {
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { !isSpaceOrTab($0) }),
+            let last = bytes.lastIndex(where: { !isSpaceOrTab($0) })
         else {
             return self[endIndex...]
         }
-        return self[first...last]
+        return self[first..<bytes.index(after: last)]
     }
+}
+
+extension String {
+    /// The text without leading and trailing spaces and horizontal tabs, as for a `Substring`.
+    @inlinable
+    public func trimmingSpacesAndTabs() -> Substring {
+        self[...].trimmingSpacesAndTabs()
+    }
+}
+
+@inline(__always) @usableFromInline
+func isSpaceOrTab(_ byte: UInt8) -> Bool {
+    byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
 }
 
 /// Comma-separated list values (`#rule` in RFC 9110).
@@ -106,6 +127,10 @@ public enum HTTPFieldList {
 extension HTTPHeaders {
     /// Every value of the field `name`, in order, the name compared without regard to case.
     public func values(named name: String) -> [String] {
-        filter { $0.name.utf8.elementsEqualIgnoringASCIICase(name.utf8) }.map(\.value)
+        var values: [String] = []  // allocates only when a field matches
+        for field in self where field.name.utf8.elementsEqualIgnoringASCIICase(name.utf8) {
+            values.append(field.value)
+        }
+        return values
     }
 }

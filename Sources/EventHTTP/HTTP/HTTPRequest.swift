@@ -9,7 +9,12 @@ public struct HTTPRequest: Sendable {
     /// The request body, already bounded by `http.max_body_bytes`.
     public var body: [UInt8]
     /// The socket peer's address (IPv4 or IPv6 text), when the connection is still there.
-    public var peerAddress: String?
+    public var peerAddress: String? {
+        didSet { peerIPAddress = Self.ipAddress(ofPeer: peerAddress) }
+    }
+    /// ``peerAddress`` parsed, without the zone a link-local peer comes with (`fe80::1%eth0`): the zone is the
+    /// server's own interface name, not part of who the client is. `nil` when the peer is unknown.
+    public private(set) var peerIPAddress: IPAddress?
     /// The protocol version of the request line.
     public var version: HTTPVersion
 
@@ -21,12 +26,29 @@ public struct HTTPRequest: Sendable {
         peerAddress: String? = nil,
         version: HTTPVersion = .http11
     ) {
+        self.init(
+            method: method, path: path, headers: headers, body: body, peerAddress: peerAddress,
+            peerIPAddress: Self.ipAddress(ofPeer: peerAddress), version: version)
+    }
+
+    /// The server's initializer: a connection parses its peer's address once for all its requests.
+    init(
+        method: HTTPMethod, path: String, headers: HTTPHeaders, body: [UInt8], peerAddress: String?,
+        peerIPAddress: IPAddress?, version: HTTPVersion
+    ) {
         self.method = method
         self.path = path
         self.headers = headers
         self.body = body
         self.peerAddress = peerAddress
+        self.peerIPAddress = peerIPAddress
         self.version = version
+    }
+
+    static func ipAddress(ofPeer text: String?) -> IPAddress? {
+        guard let text else { return nil }
+        let withoutZone = text.utf8.firstIndex(of: UInt8(ascii: "%")).map { text[..<$0] } ?? text[...]
+        return IPAddress(withoutZone)
     }
 }
 

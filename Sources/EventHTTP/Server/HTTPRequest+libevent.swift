@@ -3,7 +3,8 @@ import CLibevent
 
 extension HTTPRequest {
     /// Copies a libevent request into Swift-owned values; `nil` for a method ``HTTPMethod`` does not name.
-    init?(libevent request: OpaquePointer) {
+    /// `connection` (the request's, when the loop knows it) keeps the peer's parsed address for its next requests.
+    init?(libevent request: OpaquePointer, connection: ServedConnection?) {
         guard let method = HTTPMethod(libevent: evhttp_request_get_command(request)) else { return nil }
         // evhttp parsed the target already; its URI gives the path of origin-form (`/idv-session?x`) and
         // absolute-form (`http://host/idv-session`, RFC 9112 §3.2.2) targets alike.
@@ -13,8 +14,15 @@ extension HTTPRequest {
             path = "/"
         }
 
-        var peerPort: UInt16 = 0
-        let peer = cevent_request_peer(request, &peerPort).map { String(cString: $0) }
+        // A connection's peer does not change: parsed for its first request, kept for the next ones.
+        let peer: (text: String, address: IPAddress?)?
+        if let known = connection?.peer {
+            peer = known
+        } else {
+            var port: UInt16 = 0
+            peer = cevent_request_peer(request, &port).map { String(cString: $0) }.map { ($0, Self.ipAddress(ofPeer: $0)) }
+            connection?.peer = peer
+        }
         var major: Int32 = 0
         var minor: Int32 = 0
         cevent_request_version(request, &major, &minor)
@@ -24,7 +32,8 @@ extension HTTPRequest {
             path: path,
             headers: HTTPHeaders(libevent: evhttp_request_get_input_headers(request)),
             body: evhttp_request_get_input_buffer(request).map(Array.init(evbuffer:)) ?? [],
-            peerAddress: peer,
+            peerAddress: peer?.text,
+            peerIPAddress: peer?.address,
             version: HTTPVersion(major: Int(major), minor: Int(minor))
         )
     }

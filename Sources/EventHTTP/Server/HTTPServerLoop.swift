@@ -214,9 +214,10 @@ final class HTTPServerLoop: @unchecked Sendable {
     // MARK: Requests
 
     private func receive(_ request: OpaquePointer) {
-        servedConnection(of: request)?.requestReceived()
+        let connection = servedConnection(of: request)
+        connection?.requestReceived()
         let started = ContinuousClock.now
-        guard let parsed = HTTPRequest(libevent: request) else {
+        guard let parsed = HTTPRequest(libevent: request, connection: connection) else {
             // Unreachable while the allowed methods are exactly those HTTPMethod names; never guess another.
             evhttp_send_error(request, 501, nil)
             return

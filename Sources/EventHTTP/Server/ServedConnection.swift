@@ -31,6 +31,8 @@ final class ServedConnection: DeadlineListed {
     /// request now. (A next request may have begun to arrive; evhttp does not say.)
     var isIdleKeepAlive: Bool { hasAnswered && !isHandling && !isWriting }
     private var permit: ConcurrencyLimit.Permit?
+    /// The peer's address as evhttp reports it and parsed, once for all the connection's requests.
+    var peer: (text: String, address: IPAddress?)?
     /// When the request awaited must have arrived.
     private(set) var deadline: ContinuousClock.Instant
     var deadlineLinks = DeadlineLinks<ServedConnection>()

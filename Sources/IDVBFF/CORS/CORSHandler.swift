@@ -58,10 +58,12 @@ extension HTTPResponse {
     /// `Vary`, which is merged so that what the route already varies on is kept.
     func addingCORSHeaders(_ corsHeaders: HTTPHeaders) -> HTTPResponse {
         var response = self
+        response.headers.reserveCapacity(response.headers.count + corsHeaders.count)
         for field in corsHeaders {
             if field.name.utf8.elementsEqualIgnoringASCIICase("Vary".utf8) {
-                let vary = response.headers.values(named: "Vary").joined(separator: ", ")
-                response.headers.replaceOrAdd(name: field.name, value: CORSVary.merged(vary, adding: field.value))
+                let vary = response.headers.values(named: "Vary")
+                let value = vary.isEmpty ? field.value : CORSVary.merged(vary.joined(separator: ", "), adding: field.value)
+                response.headers.replaceOrAdd(name: field.name, value: value)
             } else {
                 response.headers.replaceOrAdd(name: field.name, value: field.value)
             }

@@ -16,7 +16,7 @@ public import EventHTTP
 /// origin, which a proxy may hide. Instead, an `Origin` equal to the request's own scheme followed by its `Host`
 /// counts as same-origin: such requests are served without CORS headers, and every other `Origin` is refused. The
 /// listener speaks plain HTTP, so the scheme is `http` unless a trusted proxy says `X-Forwarded-Proto: https`
-/// (``ClientAddressResolver/scheme(peerAddress:headers:)``). `Host` is the client's word: a DNS-rebinding page
+/// (``ClientAddressResolver/scheme(peer:headers:)``). `Host` is the client's word: a DNS-rebinding page
 /// names itself there, which is why production should list its origins. A configured list is taken literally: a
 /// page served from the API's own host must be listed too (said at start-up, ``startupNotes``).
 ///
@@ -43,9 +43,10 @@ public struct CORSPolicy: Sendable {
     private let maxAgeValue: String
     /// Whose `X-Forwarded-Proto` tells the request's scheme.
     private let proxies: ClientAddressResolver
-    /// The allowed origins as browsers serialise them: an `Origin` equal to one of these, byte for byte, is allowed
-    /// without being parsed again (it would parse to that very origin).
-    private let allowedSerialisations: Set<String>
+    /// The headers of an allowed actual request by the origin they echo: each listed origin as browsers serialise
+    /// it (an `Origin` equal to one of these, byte for byte, is allowed without being parsed again: it would parse
+    /// to that very origin), or `*`. Made once, so an allowed request shares them instead of building its own.
+    private let actualHeadersByOrigin: [String: HTTPHeaders]
 
     /// Creates the policy the options describe.
     /// - Parameters:
@@ -53,11 +54,14 @@ public struct CORSPolicy: Sendable {
     ///   - proxies: The proxies believed about the scheme a request arrived with (for same-origin requests).
     public init(_ options: CORSOptions, proxies: ClientAddressResolver = ClientAddressResolver()) {
         allowedOrigins = options.allowedOrigins
-        if case .exactly(let origins) = options.allowedOrigins {
-            allowedSerialisations = Set(origins.map(\.description))
-        } else {
-            allowedSerialisations = []
+        let echoedOrigins: [String]
+        switch options.allowedOrigins {
+        case .exactly(let origins): echoedOrigins = origins.map(\.description)
+        case .any: echoedOrigins = [CORSAllowedOrigins.anyOriginEntry]
+        case .sameOriginOnly: echoedOrigins = []
         }
+        actualHeadersByOrigin = Dictionary(
+            echoedOrigins.map { ($0, Self.actualHeaders(allowOrigin: $0)) }, uniquingKeysWith: { first, _ in first })
         maxAgeSeconds = max(0, options.maxAgeSeconds)
         maxAgeValue = String(maxAgeSeconds)
         self.proxies = proxies
@@ -68,7 +72,7 @@ public struct CORSPolicy: Sendable {
         // The scheme matters only to the same-origin rule, and only for a request that names an origin.
         let needsScheme = allowedOrigins == .sameOriginOnly && request.headers.contains("Origin")
         return decide(method: request.method, headers: request.headers,
-                      scheme: needsScheme ? proxies.scheme(peerAddress: request.peerAddress, headers: request.headers) : .http)
+                      scheme: needsScheme ? proxies.scheme(peer: request.peerIPAddress, headers: request.headers) : .http)
     }
 
     /// Decides about a request given its method, header fields and the scheme it arrived with at the edge.
@@ -93,7 +97,7 @@ public struct CORSPolicy: Sendable {
         }
 
         guard isPreflight else {
-            return .actualAllowed(headers: actualHeaders(allowOrigin: echoedOrigin))
+            return .actualAllowed(headers: actualHeadersByOrigin[echoedOrigin] ?? Self.actualHeaders(allowOrigin: echoedOrigin))
         }
         let requestedMethod = String(requestedMethods[0].trimmingSpacesAndTabs())
         // Methods are case-sensitive; browsers send the standard ones upper-cased.
@@ -126,7 +130,7 @@ public struct CORSPolicy: Sendable {
             // `*` answers every origin alike, so what was sent does not matter.
             return .allowed(CORSAllowedOrigins.anyOriginEntry)
         case .exactly(let origins):
-            if originValues.count == 1, allowedSerialisations.contains(originValues[0]) {
+            if originValues.count == 1, actualHeadersByOrigin[originValues[0]] != nil {
                 return .allowed(originValues[0])
             }
             switch Self.singleOrigin(originValues) {
@@ -190,11 +194,11 @@ public struct CORSPolicy: Sendable {
     }
 
     /// Added to the route's answer to an allowed request.
-    private func actualHeaders(allowOrigin: String) -> HTTPHeaders {
+    private static func actualHeaders(allowOrigin: String) -> HTTPHeaders {
         [
             "Access-Control-Allow-Origin": allowOrigin,
-            "Access-Control-Expose-Headers": Self.exposeHeadersValue,
-            "Vary": Self.actualVaryValue,
+            "Access-Control-Expose-Headers": exposeHeadersValue,
+            "Vary": actualVaryValue,
         ]
     }
 }

@@ -8,6 +8,10 @@ enum JSONContentType {
     /// Whether `headerValue` is an acceptable JSON content type; `nil` (no header) is not.
     static func isAcceptable(_ headerValue: String?) -> Bool {
         guard let headerValue else { return false }
+        // The common case, without parameters: nothing to split.
+        if isASCIICaseInsensitiveMatch(headerValue[...], "application/json") {
+            return true
+        }
         var parts = headerValue.split(separator: ";", omittingEmptySubsequences: false).makeIterator()
         guard let mediaType = parts.next(), isASCIICaseInsensitiveMatch(mediaType.trimmingSpacesAndTabs(), "application/json") else {
             return false

@@ -32,6 +32,10 @@ public struct JWTContactVerifier: Sendable {
 
     /// Verifies a compact JWS.
     public func verify(token: String, now: Date) -> Result<JWTVerifiedToken, JWTVerificationFailure> {
+        verify(token: token[...], now: now)
+    }
+
+    private func verify(token: Substring, now: Date) -> Result<JWTVerifiedToken, JWTVerificationFailure> {
         guard token.utf8.count <= JWTBearerAuthorization.maximumTokenLength else {
             return .failure(.tokenTooLong(length: token.utf8.count))
         }
@@ -43,7 +47,7 @@ public struct JWTContactVerifier: Sendable {
                 .map { JWTVerifiedToken(keyIdentifier: entry.keyIdentifier, algorithm: entry.algorithm, contactId: $0) }
         }
         let parsed: JWTCompactToken
-        switch JWTCompactToken.parse(token) {
+        switch JWTCompactToken.parse(String(token)) {
         case .success(let token): parsed = token
         case .failure(let failure): return .failure(failure)
         }
@@ -279,11 +283,12 @@ enum JWTBearerAuthorization {
     static let maximumTokenLength = 8192
 
     /// The token in `header`, or why there is none.
-    static func token(from header: String?) -> Result<String, JWTVerificationFailure> {
+    static func token(from header: String?) -> Result<Substring, JWTVerificationFailure> {
         guard let header else {
             return .failure(.missingAuthorization)
         }
-        let bytes = Array(header.utf8)
+        // Read in place: the header is a few hundred bytes on every request.
+        let bytes = header.utf8
         let separator = bytes.firstIndex { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
         let scheme = bytes[..<(separator ?? bytes.endIndex)]
         if scheme.isEmpty {
@@ -301,30 +306,32 @@ enum JWTBearerAuthorization {
         guard bytes[space] == UInt8(ascii: " ") else {
             return .failure(.malformedAuthorization(detail: "a tab after Bearer"))
         }
-        let token = bytes[(space + 1)...]
+        let token = bytes[bytes.index(after: space)...]
         guard !token.isEmpty else {
             return .failure(.malformedAuthorization(detail: "Bearer without a token"))
         }
-        guard !token.contains(UInt8(ascii: " ")) else {
+        // One pass decides the common case; the others only say what is wrong.
+        let isTokenText = token.allSatisfy { JWTBase64URL.isAlphabetByte($0) || $0 == UInt8(ascii: ".") }
+        guard isTokenText || !token.contains(UInt8(ascii: " ")) else {
             return .failure(.malformedAuthorization(detail: "extra spaces"))
         }
         guard token.count <= maximumTokenLength else {
             return .failure(.tokenTooLong(length: token.count))
         }
-        guard token.allSatisfy({ JWTBase64URL.isAlphabetByte($0) || $0 == UInt8(ascii: ".") }) else {
+        guard isTokenText else {
             return .failure(.malformedAuthorization(detail: "the token holds characters a JWT cannot contain"))
         }
-        return .success(String(decoding: token, as: UTF8.self))
+        return .success(Substring(token))
     }
 
     /// The scheme as it may appear in the log: a short word, or a placeholder when it could be part of a credential.
-    private static func loggableScheme(_ scheme: ArraySlice<UInt8>) -> String {
+    private static func loggableScheme(_ scheme: Substring.UTF8View) -> String {
         let isWordByte = { (byte: UInt8) in
             JWTBase64URL.isAlphabetByte(byte) && byte != UInt8(ascii: "_")
         }
         guard scheme.count <= 20, scheme.allSatisfy(isWordByte) else {
             return "(not shown)"
         }
-        return String(decoding: scheme, as: UTF8.self)
+        return String(Substring(scheme))
     }
 }

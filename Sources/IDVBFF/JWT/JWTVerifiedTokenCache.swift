@@ -32,9 +32,8 @@ final class JWTVerifiedTokenCache: Sendable {
     }
 
     /// The key entries are filed under for `token`.
-    static func digest(of token: String) -> SHA256Digest {
-        var token = token
-        return token.withUTF8 { SHA256.hash(data: $0) }
+    static func digest(of token: Substring) -> SHA256Digest {
+        token.utf8.withContiguousStorageIfAvailable { SHA256.hash(data: $0) } ?? SHA256.hash(data: Array(token.utf8))
     }
 
     /// The entry for the token with this digest, if it passed before.

@@ -22,18 +22,17 @@ public struct ClientAddressResolver: Sendable {
 
     /// The client of `request`.
     public func resolve(_ request: HTTPRequest) -> ClientAddress {
-        resolve(peerAddress: request.peerAddress, headers: request.headers)
+        resolve(peer: request.peerIPAddress, headers: request.headers)
     }
 
-    /// The client of a request from `peerAddress` (as the socket reports it) with `headers`.
+    /// The client of a request from the socket peer `peer` with `headers`.
     ///
     /// - The peer is the client unless it is a trusted proxy; then `X-Forwarded-For` is walked from the right,
     ///   skipping trusted addresses, and the first untrusted one is the client.
     /// - When every entry is trusted, the left-most is the client.
     /// - An entry that is not an address ends the walk: the last trusted address before it (or the peer) is the
     ///   client, since nothing beyond garbage can be vouched for.
-    public func resolve(peerAddress: String?, headers: HTTPHeaders) -> ClientAddress {
-        let peer = peerAddress.flatMap(Self.peerIPAddress)
+    public func resolve(peer: IPAddress?, headers: HTTPHeaders) -> ClientAddress {
         guard let peer, trustedProxies.contains(peer) else {
             return ClientAddress(
                 address: peer, source: .peer, ignoredForwardedFor: ClientAddressForwardedFor.isPresent(in: headers))
@@ -52,19 +51,13 @@ public struct ClientAddressResolver: Sendable {
     /// The scheme a request arrived with at the edge: `https` only when the socket peer is a trusted proxy and it
     /// says so in one `X-Forwarded-Proto` value; otherwise `http`, which is what this listener speaks. A list
     /// (`https, http`) is not believed: which proxy wrote which member cannot be told.
-    public func scheme(peerAddress: String?, headers: HTTPHeaders) -> WebScheme {
-        guard !trustedProxies.isEmpty, let peer = peerAddress.flatMap(Self.peerIPAddress), trustedProxies.contains(peer) else {
+    public func scheme(peer: IPAddress?, headers: HTTPHeaders) -> WebScheme {
+        guard !trustedProxies.isEmpty, let peer, trustedProxies.contains(peer) else {
             return .http
         }
         let values = headers.values(named: "X-Forwarded-Proto")
         guard values.count == 1, values[0].trimmingSpacesAndTabs().lowercased() == "https" else { return .http }
         return .https
-    }
-
-    /// The socket peer's address. A link-local peer comes with a zone (`fe80::1%eth0`); the zone is the server's own
-    /// interface name, not part of who the client is, so it is dropped here (unlike in `X-Forwarded-For`).
-    private static func peerIPAddress(_ text: String) -> IPAddress? {
-        IPAddress(text.split(separator: "%", maxSplits: 1, omittingEmptySubsequences: false)[0])
     }
 }
 

@@ -53,6 +53,7 @@ public struct RateLimitedHandler: RouteHandler {
         }
         wrapped.handle(request, context: context) { response in
             var response = response
+            response.headers.reserveCapacity(response.headers.count + rateLimitFields.count)
             for field in rateLimitFields {
                 response.headers.replaceOrAdd(name: field.name, value: field.value)
             }
@@ -80,8 +81,14 @@ enum RateLimitHeaders {
     /// The name tying the two fields together; the service has one policy.
     static let policyName = "default"
 
-    /// The fields for `decision` under `policy`; none when limiting is off.
-    static func fields(for decision: RateLimitDecision, policy: RateLimitPolicy) -> HTTPHeaders {
+    /// The `RateLimit-Policy` value of `policy`, the same for every response.
+    static func policyValue(of policy: RateLimitPolicy) -> String {
+        "\"\(policyName)\";q=\(policy.burst);w=\(policy.windowSeconds)"
+    }
+
+    /// The fields for `decision` under the policy whose ``policyValue(of:)`` is `policyValue`; none when limiting is
+    /// off.
+    static func fields(for decision: RateLimitDecision, policyValue: String) -> HTTPHeaders {
         let remaining: Int
         let resetSeconds: Int
         switch decision {
@@ -93,7 +100,7 @@ enum RateLimitHeaders {
             (remaining, resetSeconds) = (0, retryAfterSeconds)
         }
         return [
-            policyFieldName: "\"\(policyName)\";q=\(policy.burst);w=\(policy.windowSeconds)",
+            policyFieldName: policyValue,
             limitFieldName: "\"\(policyName)\";r=\(remaining);t=\(resetSeconds)",
         ]
     }

@@ -28,6 +28,7 @@ public final class RateLimiter: Sendable {
     public let ipv6KeyPrefixLength: Int
 
     private let clock: MonotonicClock
+    private let policyFieldValue: String
     private let shards: [RateLimiterShard]
     // Mixed into the shard hash so the shard choice is independent of each shard's own dictionary hashing.
     private let shardSeed = UInt64.random(in: .min ... .max)
@@ -50,6 +51,7 @@ public final class RateLimiter: Sendable {
         let count = min(max(shardCount, 1), bound)
         let perShard = bound / count
         self.policy = policy
+        policyFieldValue = RateLimitHeaders.policyValue(of: policy)
         self.maximumTrackedClients = perShard * count
         self.ipv6KeyPrefixLength = min(max(ipv6KeyPrefixLength, 1), 128)
         self.clock = clock
@@ -66,7 +68,7 @@ public final class RateLimiter: Sendable {
     /// The `RateLimit-Policy` and `RateLimit` fields describing `decision` (see ``RateLimitHeaders``); empty when
     /// limiting is off.
     public func headers(for decision: RateLimitDecision) -> HTTPHeaders {
-        RateLimitHeaders.fields(for: decision, policy: policy)
+        RateLimitHeaders.fields(for: decision, policyValue: policyFieldValue)
     }
 
     /// The number of clients tracked; it locks every shard in turn, so only tests, proving the table bounded, ask.
