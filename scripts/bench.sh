@@ -42,7 +42,9 @@ rss() { awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$1/status"; }
 # run URL CONNECTIONS [extra wrk args]: prints "req/s p50 p99 non2xx+errors"
 run() {
   local url="$1" connections="$2"; shift 2
-  wrk -t"$([ "$connections" -gt 64 ] && echo 2 || echo 1)" -c"$connections" -d"${duration}s" --latency -s "$work/post.lua" "$@" "$url" >"$work/wrk.out"
+  # With CPU_PID set, the kernel's task clock of that server over the run goes to $work/cpu.csv.
+  ${CPU_PID:+perf stat -x, -e task-clock -o "$work/cpu.csv" -p "$CPU_PID" --} \
+    wrk -t"$([ "$connections" -gt 64 ] && echo 2 || echo 1)" -c"$connections" -d"${duration}s" --latency -s "$work/post.lua" "$@" "$url" >"$work/wrk.out"
   awk '
     /Requests\/sec/ {rps = $2}
     /^ +50%/ {p50 = $2} /^ +99%/ {p99 = $2}
@@ -68,13 +70,14 @@ start guarded RATE_LIMIT_PER_MINUTE=1000000 RATE_LIMIT_BURST=1000000 CORS_ALLOWE
   CONTACT_POLICY=jwt JWT_JWKS_FILE="$work/jwks.json" JWT_ISSUER=bench JWT_AUDIENCE=idv-bff JWT_ALLOW_NEW_CONTACTS=true
 # The settings are compared in turns, four rounds in which each runs once in each position (a later run of a round
 # was seen to cost up to 5 %), so that drift on a noisy machine and the order hit them alike.
-declare -A total
+declare -A total cpu_ms served
 settings=(lean info limits guarded)
 rounds=${#settings[@]}
 for round in $(seq "$rounds"); do
   for offset in "${!settings[@]}"; do
     name="${settings[$(((round - 1 + offset) % rounds))]}"
-    port_var="port_$name"
+    port_var="port_$name"; pid_var="pid_$name"
+    export CPU_PID="${!pid_var}"
     case "$name" in
       lean | info) result="$(run "http://127.0.0.1:${!port_var}/idv-session" 64)" ;;
       limits) result="$(run "http://127.0.0.1:${!port_var}/idv-session" 64 -H "Origin: https://app.example.com")" ;;
@@ -87,10 +90,12 @@ for round in $(seq "$rounds"); do
     report "$label, round $round" "$result"
     read -r rps _ <<<"$result"
     total[$name]="$(awk -v a="${total[$name]:-0}" -v b="$rps" 'BEGIN {print a + b}')"
+    cpu_ms[$name]="$(awk -F, -v a="${cpu_ms[$name]:-0}" '$3 == "task-clock" {print a + $1}' "$work/cpu.csv")"
+    served[$name]="$(awk -v a="${served[$name]:-0}" '/requests in/ {print a + $1}' "$work/wrk.out")"
   done
 done
+unset CPU_PID
 lean_peak="$(peak_rss "$pid_lean")"
-kill "$pid_info" "$pid_limits" "$pid_guarded"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
 read -r floor_rps _ <<<"$floor64"
@@ -98,6 +103,8 @@ echo "ratio to the floor (c=64):              $(ratio "$(awk -v t="${total[lean]
 echo "LOG_LEVEL=info / warning:               $(ratio "${total[info]}" "${total[lean]}")"
 echo "rate limit + CORS on / off:             $(ratio "${total[limits]}" "${total[lean]}")"
 echo "rate limit + CORS + JWT on / off:       $(ratio "${total[guarded]}" "${total[lean]}")"
+per_request_us() { awk -v ms="${cpu_ms[$1]}" -v n="${served[$1]}" 'BEGIN {printf "%.1f", ms * 1000 / n}'; }
+echo "CPU time per request in those rounds:   $(per_request_us lean) us; LOG_LEVEL=info $(per_request_us info), rate limit + CORS $(per_request_us limits), + JWT $(per_request_us guarded) us"
 echo "peak RSS after c=1 and c=64:            $lean_peak"
 readies=()
 for _ in 1 2 3 4 5; do start probe; readies+=("$ready_probe"); kill "$pid_probe"; done
@@ -120,17 +127,25 @@ grep -q instructions "$work/perf.csv" || echo "instructions per request:        
 # allocator (the Swift runtime, libevent and OpenSSL all allocate through it).
 libc="$(ldd "$binary" | awk '/libc\.so\.6/ {print $3}')"
 perf probe -q -d 'idvbench:*' 2>/dev/null || true
-if perf probe -q -x "$libc" -a 'idvbench:malloc=malloc' -a 'idvbench:calloc=calloc' -a 'idvbench:realloc=realloc' 2>"$work/probe.err"; then
-  perf stat -x, -e 'idvbench:malloc,idvbench:calloc,idvbench:realloc' -o "$work/alloc.csv" -p "$pid_lean" -- \
-    wrk -t1 -c64 -d3s -s "$work/post.lua" "http://127.0.0.1:$port_lean/idv-session" >"$work/wrk-alloc.out"
-  perf probe -q -d 'idvbench:*' 2>/dev/null || true
+allocations() {  # allocations NAME LABEL [wrk args]: the allocations per request of one setting's server
+  local label="$2" pid_var="pid_$1" port_var="port_$1" requests; shift 2
+  perf stat -x, -e 'idvbench:malloc,idvbench:calloc,idvbench:realloc' -o "$work/alloc.csv" -p "${!pid_var}" -- \
+    wrk -t1 -c64 -d3s -s "$work/post.lua" "$@" "http://127.0.0.1:${!port_var}/idv-session" >"$work/wrk-alloc.out"
   requests="$(awk '/requests in/ {print $1}' "$work/wrk-alloc.out")"
-  awk -F, -v r="$requests" '$3 ~ /^idvbench:/ {sub(/^idvbench:/, "", $3); n[$3] = $1; total += $1}
-    END {printf "allocations per request:                %.1f (malloc %.1f, calloc %.1f, realloc %.1f)\n",
-         total / r, n["malloc"] / r, n["calloc"] / r, n["realloc"] / r}' "$work/alloc.csv"
+  awk -F, -v r="$requests" -v label="$label" '$3 ~ /^idvbench:/ {sub(/^idvbench:/, "", $3); n[$3] = $1; total += $1}
+    END {printf "%-40s%.1f (malloc %.1f, calloc %.1f, realloc %.1f)\n", label, total / r, n["malloc"] / r,
+         n["calloc"] / r, n["realloc"] / r}' "$work/alloc.csv"
+}
+if perf probe -q -x "$libc" -a 'idvbench:malloc=malloc' -a 'idvbench:calloc=calloc' -a 'idvbench:realloc=realloc' 2>"$work/probe.err"; then
+  allocations lean "allocations per request:"
+  allocations info "  at LOG_LEVEL=info:"
+  allocations limits "  with rate limit and CORS:" -H "Origin: https://app.example.com"
+  allocations guarded "  with rate limit, CORS and JWT:" -H "Origin: https://app.example.com" -H "Authorization: Bearer $token"
+  perf probe -q -d 'idvbench:*' 2>/dev/null || true
 else
   echo "allocations per request:                not measurable here ($(grep -m1 -i error "$work/probe.err" || echo "no uprobes"))"
 fi
+kill "$pid_info" "$pid_limits" "$pid_guarded"
 
 echo "== 5,000 idle keep-alive connections"
 mkfifo "$work/hold"

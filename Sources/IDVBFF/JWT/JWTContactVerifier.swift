@@ -311,7 +311,8 @@ enum JWTBearerAuthorization {
             return .failure(.malformedAuthorization(detail: "Bearer without a token"))
         }
         // One pass decides the common case; the others only say what is wrong.
-        let isTokenText = token.allSatisfy { JWTBase64URL.isAlphabetByte($0) || $0 == UInt8(ascii: ".") }
+        let isTokenByte = { (byte: UInt8) in JWTBase64URL.isAlphabetByte(byte) || byte == UInt8(ascii: ".") }
+        let isTokenText = token.withContiguousStorageIfAvailable { $0.allSatisfy(isTokenByte) } ?? token.allSatisfy(isTokenByte)
         guard isTokenText || !token.contains(UInt8(ascii: " ")) else {
             return .failure(.malformedAuthorization(detail: "extra spaces"))
         }
