@@ -16,8 +16,6 @@ ulimit -n "$(ulimit -Hn)"  # 5,000 idle connections and 2,000 clients need descr
 # shellcheck source=scripts/loopback-fixture.sh
 source scripts/loopback-fixture.sh
 probe="python3 scripts/bench_probe.py"
-pids=()
-trap 'kill "${pids[@]}" $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # shellcheck source=scripts/https-mock.sh
 source scripts/https-mock.sh
@@ -35,7 +33,7 @@ start() {  # start NAME ENV...: a server with the lean settings overridden by EN
   printf -v "port_$name" '%s' "$port"
   printf -v "ready_$name" '%s' "$(sed -n 1p <<<"$output")"
   printf -v "pid_$name" '%s' "$(sed -n 2p <<<"$output")"
-  pids+=("$(sed -n 2p <<<"$output")")
+  server_pids+=("$(sed -n 2p <<<"$output")")
 }
 peak_rss() { awk '/VmHWM/ {printf "%.1f MB", $2 / 1024}' "/proc/$1/status"; }
 rss() { awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$1/status"; }

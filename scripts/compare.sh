@@ -43,9 +43,9 @@ start() {  # start BINARY LOG [SETTING=VALUE ...]: prints the port
   echo "server did not start: $(cat "$log")" >&2; exit 1
 }
 # shellcheck disable=SC2086  # the settings are words on purpose
-port_a="$(start "$a" "$work/a.log" ${SETTINGS_A:-})"; pid_a="$(cat "$work/a.log.pid")"
+port_a="$(start "$a" "$work/a.log" ${SETTINGS_A:-})"; pid_a="$(cat "$work/a.log.pid")"; server_pids+=("$pid_a")
 # shellcheck disable=SC2086
-port_b="$(start "$b" "$work/b.log" ${SETTINGS_B:-})"; pid_b="$(cat "$work/b.log.pid")"
+port_b="$(start "$b" "$work/b.log" ${SETTINGS_B:-})"; pid_b="$(cat "$work/b.log.pid")"; server_pids+=("$pid_b")
 
 measure() {  # measure PORT PID [HEADER...]: prints "req/s cpu-us-per-request"
   local port="$1" pid="$2"; shift 2

@@ -2,7 +2,9 @@
 # in work (a temporary folder, removed on exit); and, when the caller set fake_api_key (the key it demands), the fake
 # ClientLoop over TLS on loopback, on fake_port.
 work="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+# Servers started in a command substitution are not this shell's jobs: their callers list them in server_pids.
+server_pids=()
+trap 'kill "${server_pids[@]}" $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 if [ -n "${IDV_BFF_BINARY:-}" ]; then
   binary="$IDV_BFF_BINARY"

@@ -37,25 +37,31 @@ public enum RequestFraming {
     ///   - method: The request's method: evhttp reads no body for `HEAD` and `TRACE`, so one announced there is
     ///     refused rather than left in the buffer to be read as another request.
     public static func violation(headers: HTTPHeaders, version: HTTPVersion, method: HTTPMethod) -> Violation? {
-        var contentLengths: [String] = []
+        // Counts and first values rather than lists: repeated fields are refused, so only Transfer-Encoding (rare)
+        // needs every value.
+        var contentLengthCount = 0
+        var contentLength: String?
         var transferEncodings: [String] = []
-        var hosts: [String] = []
+        var hostCount = 0
+        var host: String?
         for field in headers {
             guard isToken(field.name) else { return .invalidFieldName }
             if field.name.utf8.elementsEqualIgnoringASCIICase("content-length".utf8) {
-                contentLengths.append(field.value)
+                contentLengthCount += 1
+                contentLength = contentLength ?? field.value
             } else if field.name.utf8.elementsEqualIgnoringASCIICase("transfer-encoding".utf8) {
                 transferEncodings.append(field.value)
             } else if field.name.utf8.elementsEqualIgnoringASCIICase("host".utf8) {
-                hosts.append(field.value)
+                hostCount += 1
+                host = host ?? field.value
             }
         }
-        if contentLengths.count > 1 { return .repeatedContentLength }
-        if let length = contentLengths.first, length.isEmpty || !length.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+        if contentLengthCount > 1 { return .repeatedContentLength }
+        if let length = contentLength, length.isEmpty || !length.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             return .invalidContentLength
         }
         if !transferEncodings.isEmpty {
-            if !contentLengths.isEmpty { return .contentLengthWithTransferEncoding }
+            if contentLength != nil { return .contentLengthWithTransferEncoding }
             if version < HTTPVersion(major: 1, minor: 1) { return .transferEncodingInHTTP10 }
             let codings = HTTPFieldList.members(of: transferEncodings)
             guard codings.count == 1, codings[0].utf8.elementsEqualIgnoringASCIICase("chunked".utf8) else {
@@ -64,12 +70,12 @@ public enum RequestFraming {
             return .chunkedBody
         }
         // (A Transfer-Encoding was refused above, whatever the method.)
-        if methodsWithoutBody.contains(method), let length = contentLengths.first, length.contains(where: { $0 != "0" }) {
+        if methodsWithoutBody.contains(method), let length = contentLength, length.contains(where: { $0 != "0" }) {
             return .bodyOnBodilessMethod
         }
-        if hosts.count > 1 { return .repeatedHost }
-        if hosts.isEmpty, version >= HTTPVersion(major: 1, minor: 1) { return .missingHost }
-        if let host = hosts.first, !host.utf8.allSatisfy(isAuthorityCharacter) { return .invalidHost }
+        if hostCount > 1 { return .repeatedHost }
+        if host == nil, version >= HTTPVersion(major: 1, minor: 1) { return .missingHost }
+        if let host, !host.utf8.allSatisfy(isAuthorityCharacter) { return .invalidHost }
         return nil
     }
 
