@@ -18,6 +18,7 @@ public struct JSONLogHandler: LogHandler {
         self.label = label
         self.logLevel = level
         self.sink = nil
+        reserveRequestMetadata()
     }
 
     /// A handler handing each finished line (newline included) to `sink`, for tests.
@@ -25,6 +26,13 @@ public struct JSONLogHandler: LogHandler {
         self.label = label
         self.logLevel = level
         self.sink = sink
+        reserveRequestMetadata()
+    }
+
+    /// Room for what every request's logger adds (`requestId`, `trace_id`, `span_id`): each request's copy of the
+    /// metadata then starts at that size instead of growing twice.
+    private mutating func reserveRequestMetadata() {
+        metadata.reserveCapacity(4)
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {

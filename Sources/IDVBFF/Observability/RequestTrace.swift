@@ -24,8 +24,9 @@ public final class RequestTrace {
         // A new trace is sampled, so that ClientLoop's side keeps what it records of this call.
         let upstream = TraceContext(traceID: traceID, spanID: SpanID.random(using: &random),
                                     flags: incoming?.flags ?? .sampled, state: incoming?.state ?? TraceState())
-        context.logger[metadataKey: "trace_id"] = .string(traceID.description)
-        context.logger[metadataKey: "span_id"] = .string(requestSpan.description)
+        // The ids themselves, not their text: it is written only if a line about the request is logged.
+        context.logger[metadataKey: "trace_id"] = .stringConvertible(traceID)
+        context.logger[metadataKey: "span_id"] = .stringConvertible(requestSpan)
         context.propagatedHeaders.replaceOrAdd(name: "traceparent", value: upstream.traceParentHeaderValue)
         if let state = upstream.traceStateHeaderValue, !state.isEmpty {
             context.propagatedHeaders.replaceOrAdd(name: "tracestate", value: state)
