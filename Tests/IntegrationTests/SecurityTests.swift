@@ -105,6 +105,16 @@ struct SecurityTests {
         #expect(other.header("RateLimit") != nil)
     }
 
+    @Test("on one kept-alive connection every request is known to come from the trusted proxy (its address is parsed once per connection), so each client behind it keeps its own limit")
+    func trustedPeerOnEveryRequestOfAConnection() throws {
+        let fixture = try fixture(["RATE_LIMIT_PER_MINUTE": "6", "RATE_LIMIT_BURST": "2", "PROXY_TRUSTED_CIDRS": "127.0.0.1/32"])
+        let connection = try HTTPConnection(port: fixture.server.port)
+        let clients = ["203.0.113.7", "203.0.113.7", "203.0.113.7", "198.51.100.9", "198.51.100.9"]
+        let statuses = try clients.map { try fixture.mint(headers: [("X-Forwarded-For", $0)], on: connection).status }
+        #expect(statuses == [200, 200, 429, 200, 200])
+        #expect(try fixture.fakeStats()["requests"] as? Int == 4)  // the limited one never reached ClientLoop
+    }
+
     @Test("answers carry the standard reason phrases, 429 included (libevent would say Client Error)")
     func reasonPhrases() throws {
         let fixture = try fixture(["RATE_LIMIT_PER_MINUTE": "60", "RATE_LIMIT_BURST": "1"])
