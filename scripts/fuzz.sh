@@ -8,11 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
-# The C shim is instrumented too (coverage and AddressSanitizer), not only the Swift code.
-flags=(--scratch-path .build-fuzz --product IDVBFFFuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
-  -Xcc -fsanitize=fuzzer-no-link,address)
-swift build "${flags[@]}" 2>&1 | grep -v "Cannot export local symbol" | grep -E "error|warning: [^C]" || true
-fuzzer="$(swift build "${flags[@]}" --show-bin-path)/IDVBFFFuzz"
+# shellcheck source=scripts/instrumented-build.sh
+source scripts/instrumented-build.sh
+fuzzer="$(instrumented_build IDVBFFFuzz)"
 mkdir -p .build-fuzz/corpus .build-fuzz/findings
 cp -n Fuzz/corpus/* .build-fuzz/corpus/ 2>/dev/null || true
 "$fuzzer" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \

@@ -5,9 +5,10 @@
 # Usage: scripts/sanitize.sh [seconds per phase, default 10] [connections, default 16]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-flags=(-c release --scratch-path .build-asan --product idv-bff --sanitize=address)
-swift build "${flags[@]}" 2>&1 | grep -E "error|warning: " || true
-export IDV_BFF_BINARY="$(swift build "${flags[@]}" --show-bin-path)/idv-bff" IDV_BFF_SANITIZED=1
+# shellcheck source=scripts/instrumented-build.sh
+source scripts/instrumented-build.sh
+IDV_BFF_BINARY="$(instrumented_build idv-bff)"
+export IDV_BFF_BINARY IDV_BFF_SANITIZED=1
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=1"
 exec bash scripts/soak.sh "${1:-10}" "${2:-16}"
