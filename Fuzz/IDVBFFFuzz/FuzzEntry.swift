@@ -8,9 +8,9 @@ import IDVBFF
 import Glibc
 #endif
 
-/// libFuzzer's entry: one input through every parser that reads what clients send (scripts/fuzz.sh builds this
-/// with `-sanitize=fuzzer,address`). The first byte picks the parser, the rest is its input; a crash, a sanitizer
-/// report or a broken invariant (checked with `precondition`) is a finding.
+/// libFuzzer's entry: one input through every parser that reads what clients or the upstream send (scripts/fuzz.sh
+/// builds this with libFuzzer's coverage and AddressSanitizer). The first byte picks the parser, the rest is its
+/// input; a crash, a sanitizer report or a broken invariant (checked with `precondition`) is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data, size > 0 else { return 0 }
@@ -24,7 +24,7 @@ enum FuzzTargets {
 
     static func run(selector: UInt8, input: [UInt8]) {
         let text = String(decoding: input, as: UTF8.self)
-        switch selector % 7 {
+        switch selector % 8 {
         case 0:
             // The body of POST /idv-session, as JSON with and without a media type.
             _ = try? IDVSessionRequest.parse(contentType: "application/json", body: input)
@@ -60,7 +60,7 @@ enum FuzzTargets {
             let id = RequestID.resolve(text, generator: &generator)
             let body = APIError.invalidRequest(field: text, reason: "is not a known field").response(requestID: id).body
             precondition((try? StrictJSON.parse(body)) != nil, "an error body is not strict JSON")
-        default:
+        case 6:
             // A request head through evhttp's server-side parser, the shim's copy of it into Swift values, and the
             // framing rules: the path every request takes before routing.
             let request = input.withUnsafeBufferPointer { cevent_request_parse_head($0.baseAddress, $0.count) }
@@ -69,11 +69,37 @@ enum FuzzTargets {
             if let parsed = HTTPRequest(libevent: request, connection: nil) {
                 _ = RequestFraming.violation(headers: parsed.headers, version: parsed.version, method: parsed.method)
             }
+        default:
+            // An upstream response, whole and in two pieces split where its first byte says: the same outcome (but
+            // for reuse: bytes after the answer in the same piece make it unreusable, in a later one the connection's
+            // idle check does).
+            guard let split = input.first.map({ Int($0) % input.count }) else { return }
+            let response = Array(input.dropFirst())
+            let whole = upstreamOutcome([response[...]])
+            let pieces = upstreamOutcome([response[..<min(split, response.count)], response[min(split, response.count)...]])
+            precondition(whole == pieces, "the response parser's outcome depends on how the bytes arrive")
         }
+    }
+
+    /// What the upstream response parser makes of `pieces` fed in turn and then a close, as text to compare.
+    private static func upstreamOutcome(_ pieces: [ArraySlice<UInt8>]) -> String {
+        var parser = UpstreamResponseParser(maxBodyBytes: 512)
+        do {
+            for piece in pieces {
+                if let answer = try Array(piece).withUnsafeBytes({ try parser.consume($0) }) {
+                    return "answer \(answer.response.status) \(answer.response.headers) \(answer.response.body)"
+                }
+            }
+        } catch {
+            return "failure \(error)"
+        }
+        guard let answer = parser.finishAtClose() else { return "incomplete" }
+        precondition(!answer.reusable, "a body framed by the close left the connection reusable")
+        return "at close \(answer.response.status) \(answer.response.body)"
     }
 }
 
-/// With `-DFUZZING` (and `-sanitize=fuzzer`), hands the command line to libFuzzer's driver; otherwise replays the
+/// With `-DFUZZING` (and libFuzzer linked in), hands the command line to libFuzzer's driver; otherwise replays the
 /// inputs named on the command line (a corpus, or a finding to reproduce).
 @main
 enum FuzzMain {

@@ -93,12 +93,14 @@ int cevent_listeners_bind(struct event_base *base, const char *host, int port, i
     return count;
 }
 
-void cevent_connection_set_nodelay(struct evhttp_connection *connection) {
-    evutil_socket_t fd = bufferevent_getfd(evhttp_connection_get_bufferevent(connection));
-    if (fd >= 0) {
-        int on = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+int cevent_bufferevent_set_nodelay(struct bufferevent *bufferevent) {
+    evutil_socket_t fd = bufferevent_getfd(bufferevent);
+    if (fd < 0) {
+        return 0;
     }
+    int on = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+    return 1;
 }
 
 void cevent_socket_write_now(struct bufferevent *bufferevent) {

@@ -11,7 +11,6 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
-#include <event2/http.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -288,9 +287,8 @@ static void cevent_tls_server_info_callback(const SSL *ssl, int where, int ret) 
     }
 }
 
-void cevent_tls_connection_send_now(struct evhttp_connection *connection) {
-    struct bufferevent *bufferevent = evhttp_connection_get_bufferevent(connection);
-    SSL *ssl = bufferevent != NULL ? bufferevent_openssl_get_ssl(bufferevent) : NULL;
+void cevent_tls_send_now(struct bufferevent *bufferevent) {
+    SSL *ssl = bufferevent_openssl_get_ssl(bufferevent);
     if (ssl == NULL || !SSL_is_init_finished(ssl)) {
         return;
     }
@@ -299,7 +297,7 @@ void cevent_tls_connection_send_now(struct evhttp_connection *connection) {
     if (length == 0 || length > INT_MAX) {
         return;
     }
-    unsigned char *bytes = evbuffer_pullup(output, -1);  // the head and the body: one chunk, one record
+    unsigned char *bytes = evbuffer_pullup(output, -1);  // the whole request: one chunk, one record
     if (bytes != NULL && SSL_write(ssl, bytes, (int)length) == (int)length) {
         evbuffer_drain(output, length);
         bufferevent_trigger(bufferevent, EV_WRITE, BEV_OPT_DEFER_CALLBACKS);

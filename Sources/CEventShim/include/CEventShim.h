@@ -28,9 +28,9 @@ void cevent_global_init(void);
 int cevent_listeners_bind(struct event_base *base, const char *host, int port, int backlog,
                           struct evconnlistener **listeners, int capacity, char *error, size_t error_capacity);
 
-/// Turns off Nagle's algorithm on the connection's socket, if it has one yet: libevent and OpenSSL write a
-/// response or request in several pieces, and Nagle plus delayed ACKs would stall the last piece ~40 ms.
-void cevent_connection_set_nodelay(struct evhttp_connection *connection);
+/// Turns off Nagle's algorithm on the bufferevent's socket, if it has one yet (0 when not): a request written
+/// right after the TLS handshake's last flight would otherwise wait for its ACK, up to ~40 ms with delayed ACKs.
+int cevent_bufferevent_set_nodelay(struct bufferevent *bufferevent);
 
 /// For a plain socket bufferevent: writes what is queued on its output now and, once all of it has left, runs its
 /// write callback (deferred, later in this loop turn) as libevent would after the socket's next writability report.

@@ -9,7 +9,6 @@
 
 struct bufferevent;
 struct event_base;
-struct evhttp_connection;
 typedef struct ssl_ctx_st SSL_CTX;
 
 /// A client context that requires peer verification against the system trust store plus `extra_ca_file` (may be
@@ -34,17 +33,17 @@ void cevent_tls_context_free(SSL_CTX *context);
 ///
 /// `on_handshake_done` runs once, on the loop's thread, at the moment the TLS handshake completes: before that no
 /// request byte can have reached the peer. It is called with `callback_context` and never after the bufferevent is
-/// freed. (libevent resets the SSL object before reporting a failure, so the handshake state cannot be read then.)
+/// freed. (Recorded as it happens, it is the proof that nothing was sent before a failure.)
 struct bufferevent *cevent_tls_client_bufferevent_new(struct event_base *base, SSL_CTX *context, const char *host,
                                                       int host_is_address, cevent_callback on_handshake_done,
                                                       void *callback_context);
 
-/// Sends what evhttp queued on a connected TLS connection's output now, as one TLS record, and runs its write
-/// callback (deferred: the bufferevent defers its callbacks) as bufferevent_openssl would after writing it. libevent
-/// 2.1 writes only once the socket is reported writable, a loop turn and two epoll calls later. When OpenSSL cannot
-/// take the record at once, it stays queued for bufferevent_openssl, which offers it again (the same bytes and
-/// length, as OpenSSL requires). Nothing happens before the handshake is complete.
-void cevent_tls_connection_send_now(struct evhttp_connection *connection);
+/// Sends what is queued on a connected TLS bufferevent's output now, as one TLS record, and runs its write callback
+/// (deferred: the bufferevent defers its callbacks) as bufferevent_openssl would after writing it. libevent 2.1
+/// writes only once the socket is reported writable, a loop turn and two epoll calls later. When OpenSSL cannot take
+/// the record at once, it stays queued for bufferevent_openssl, which offers it again (the same bytes and length, as
+/// OpenSSL requires). Nothing happens before the handshake is complete.
+void cevent_tls_send_now(struct bufferevent *bufferevent);
 
 /// What went wrong with a connection's TLS, as `cevent_tls_failure` reports it.
 typedef enum {

@@ -95,7 +95,8 @@ public enum RequestFraming {
         !name.isEmpty && name.utf8.allSatisfy(isTokenCharacter)
     }
 
-    private static func isTokenCharacter(_ byte: UInt8) -> Bool {
+    /// `tchar`: also what the upstream response parser accepts in header names.
+    static func isTokenCharacter(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
             true

@@ -55,21 +55,6 @@ extension HTTPMethod {
         default: return nil
         }
     }
-
-    /// libevent's method bit, for requests the upstream client sends.
-    var libeventCommand: evhttp_cmd_type {
-        switch self {
-        case .get: EVHTTP_REQ_GET
-        case .head: EVHTTP_REQ_HEAD
-        case .post: EVHTTP_REQ_POST
-        case .put: EVHTTP_REQ_PUT
-        case .delete: EVHTTP_REQ_DELETE
-        case .options: EVHTTP_REQ_OPTIONS
-        case .trace: EVHTTP_REQ_TRACE
-        case .connect: EVHTTP_REQ_CONNECT
-        case .patch: EVHTTP_REQ_PATCH
-        }
-    }
 }
 
 extension HTTPHeaders {

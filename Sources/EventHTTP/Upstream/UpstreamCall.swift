@@ -1,12 +1,8 @@
-import CEventShim
-import CLibevent
-
-/// One attempt of an exchange on one connection: builds the libevent request, and turns libevent's callbacks
-/// into a result for the pool.
+/// One attempt of an exchange on one connection: writes the request, reads the response with the strict parser,
+/// and turns what the connection reports into a result for the pool.
 ///
-/// The connection owns the call (``UpstreamConnection/call``) while it is on it; libevent holds an unretained
-/// pointer, whose done callback comes exactly once unless the connection is freed first, which frees the request
-/// without calling back.
+/// The connection owns the call (``UpstreamConnection/call``) while it is on it; the call ends exactly once, with
+/// an answer or a failure, unless the pool frees the connection first (a deadline), which ends nothing.
 final class UpstreamCall {
     /// Why an attempt failed, with what the pool needs to decide about a retry.
     struct Failure: Error {
@@ -20,88 +16,91 @@ final class UpstreamCall {
     let exchange: PendingExchange
     unowned let connection: UpstreamConnection
     private unowned let pool: UpstreamPool
-    private var errorKind: evhttp_request_error?
+    private var parser: UpstreamResponseParser
 
-    init(exchange: PendingExchange, connection: UpstreamConnection, pool: UpstreamPool) {
+    init(exchange: PendingExchange, connection: UpstreamConnection, pool: UpstreamPool, maxResponseBytes: Int) {
         self.exchange = exchange
         self.connection = connection
         self.pool = pool
+        parser = UpstreamResponseParser(maxBodyBytes: maxResponseBytes)
     }
 
-    /// Hands the request to libevent; false if libevent refused it at once.
-    func send(method: evhttp_cmd_type, url: UpstreamURL) -> Bool {
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        guard let request = evhttp_request_new({ request, context in
-            guard let context else { return }
-            // A strong reference for the callback's length: the pool drops the connection's reference inside it.
-            let call = Unmanaged<UpstreamCall>.fromOpaque(context).takeUnretainedValue()
-            call.done(request)
-        }, context) else { return false }
-        evhttp_request_set_error_cb(request) { error, context in
-            guard let context else { return }
-            Unmanaged<UpstreamCall>.fromOpaque(context).takeUnretainedValue().errorKind = error
-        }
-
-        let headers = evhttp_request_get_output_headers(request)
-        HTTPHeaders.add(name: "Host", value: url.authority, to: headers)
-        exchange.request.headers.add(to: headers)
-        exchange.request.body.append(to: evhttp_request_get_output_buffer(request))
-
-        // On failure libevent has freed the request, or (a connection set-up failing for want of memory) keeps it
-        // unqueued; either way it never calls back.
-        guard url.path.withCString({ evhttp_make_request(connection.pointer, request, method, $0) }) == 0 else {
-            return false
-        }
-        if connection.usesTLS {
-            // On a connected connection evhttp has queued the head and the body as two buffer chains: one TLS
-            // record and one write for both, now rather than on the next loop turn. (On a new connection nothing is
-            // queued yet; its first request goes after the handshake, in two.)
-            cevent_tls_connection_send_now(connection.pointer)
-        }
-        return true
+    /// Writes the request; false if it cannot be sent (a header field that is not HTTP, a connection gone).
+    func send(url: UpstreamURL) -> Bool {
+        guard let bytes = Self.serialize(exchange.request, url: url) else { return false }
+        return connection.write(bytes)
     }
 
-    private func done(_ request: OpaquePointer?) {
-        if let request, evhttp_request_get_response_code(request) != 0, errorKind == nil {
-            pool.callEnded(self, result: .success(UpstreamResponse(libevent: request)))
-        } else {
-            pool.callEnded(self, result: .failure(failure()))
+    /// The request as HTTP/1.1, head and body in one buffer: one write, and over TLS one record. `Host` comes from
+    /// the URL and `Content-Length` from the body; nil when a field could smuggle a line into the head.
+    static func serialize(_ request: UpstreamRequest, url: UpstreamURL) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256 + request.body.count)
+        bytes.append(contentsOf: request.method.rawValue.utf8)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: url.path.utf8)
+        bytes.append(contentsOf: " HTTP/1.1\r\nHost: ".utf8)
+        bytes.append(contentsOf: url.authority.utf8)
+        bytes.append(contentsOf: "\r\n".utf8)
+        for field in request.headers {
+            guard RequestFraming.isToken(field.name), field.value.utf8.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }),
+                !field.name.utf8.elementsEqualIgnoringASCIICase("Host".utf8),
+                !field.name.utf8.elementsEqualIgnoringASCIICase("Content-Length".utf8)
+            else { return nil }
+            bytes.append(contentsOf: field.name.utf8)
+            bytes.append(contentsOf: ": ".utf8)
+            bytes.append(contentsOf: field.value.utf8)
+            bytes.append(contentsOf: "\r\n".utf8)
+        }
+        if request.method != .get || !request.body.isEmpty {
+            bytes.append(contentsOf: "Content-Length: \(request.body.count)\r\n".utf8)
+        }
+        bytes.append(contentsOf: "\r\n".utf8)
+        bytes.append(contentsOf: request.body)
+        return bytes
+    }
+
+    /// Bytes the connection read while this call is on it.
+    func received(_ bytes: UnsafeRawBufferPointer) {
+        let answer: UpstreamResponseParser.Answer?
+        do {
+            answer = try parser.consume(bytes)
+        } catch {
+            let kind: UpstreamTransportError
+            let detail: String
+            switch error {
+            case .tooLarge:
+                kind = .responseTooLarge
+                detail = "upstream response exceeded the size limit"
+            case .malformed(let reason):
+                kind = .malformedResponse("invalid HTTP response: \(reason)")
+                detail = "upstream sent an invalid HTTP response: \(reason)"
+            }
+            pool.callEnded(self, result: .failure(failure(kind, detail: detail)))
+            return
+        }
+        if let answer {
+            pool.callEnded(self, result: .success(answer))
         }
     }
 
-    private func failure() -> Failure {
-        let tlsFailure = connection.tlsFailure
-        let maybeSent = connection.maySendHaveReachedUpstream
-        let kind: UpstreamTransportError
-        let detail: String
-        switch errorKind {
-        case EVREQ_HTTP_TIMEOUT:
-            kind = .timeout
-            detail = "upstream did not answer in time"
-        case EVREQ_HTTP_DATA_TOO_LONG:
-            kind = .responseTooLarge
-            detail = "upstream response exceeded the size limit"
-        case EVREQ_HTTP_INVALID_HEADER:
-            kind = .malformedResponse("invalid HTTP response head")
-            detail = "upstream sent an invalid HTTP response head"
-        default:
-            detail = tlsFailure?.description ?? (maybeSent
-                ? "connection closed before the response was complete"
-                : "could not connect (DNS failure, connection refused or reset before the TLS handshake finished)")
-            kind = .unavailable(detail)
+    /// The connection closed (or failed to open) while this call was on it: complete only if the close ends the body.
+    func connectionClosed() {
+        if let answer = parser.finishAtClose() {
+            pool.callEnded(self, result: .success(answer))
+            return
         }
-        let certificateRejected = if case .certificateRejected = tlsFailure { true } else { false }
-        return Failure(upstreamFailure: kind, detail: detail, nothingSent: !maybeSent, certificateRejected: certificateRejected)
+        let detail = connection.tlsFailure?.description ?? (connection.maySendHaveReachedUpstream
+            ? "connection closed before the response was complete"
+            : "could not connect (DNS failure, connection refused or reset before the TLS handshake finished)")
+        pool.callEnded(self, result: .failure(failure(.unavailable(detail), detail: detail)))
     }
-}
 
-extension UpstreamResponse {
-    /// Copies a finished libevent response into Swift values.
-    init(libevent request: OpaquePointer) {
-        self.init(
-            status: Int(evhttp_request_get_response_code(request)),
-            headers: HTTPHeaders(libevent: evhttp_request_get_input_headers(request)),
-            body: evhttp_request_get_input_buffer(request).map(Array.init(evbuffer:)) ?? []
+    private func failure(_ kind: UpstreamTransportError, detail: String) -> Failure {
+        let certificateRejected = if case .certificateRejected = connection.tlsFailure { true } else { false }
+        return Failure(
+            upstreamFailure: kind, detail: detail, nothingSent: !connection.maySendHaveReachedUpstream,
+            certificateRejected: certificateRejected
         )
     }
 }

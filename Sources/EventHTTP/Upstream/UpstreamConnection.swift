@@ -1,34 +1,39 @@
 import CEventShim
 import CLibevent
+import Glibc
 
-/// One keep-alive connection to the upstream (`evhttp_connection`, over `bufferevent_openssl` for https).
+/// One keep-alive connection to the upstream: a bufferevent (over `bufferevent_openssl` for https) connected through
+/// the loop's resolver, carrying one request at a time.
 ///
-/// libevent cannot reconnect a TLS connection with its spent SSL object, so a connection is never reused once
-/// it has closed: the pool drops it and opens a fresh one.
-///
-/// The connection owns the call on it: libevent holds only an unretained pointer to that call, which stays valid
-/// until the call ends or the connection is freed (`evhttp_connection_free` frees a pending request without
-/// calling back).
+/// A TLS bufferevent cannot reconnect with its spent SSL object, so a connection is never reused once it has closed:
+/// the pool drops it and opens a fresh one. The connection owns the call on it and hands it what the bufferevent
+/// reads; libevent holds only an unretained pointer to the connection, and never calls back once it is freed.
 final class UpstreamConnection {
-    let pointer: OpaquePointer
-    private let bufferevent: OpaquePointer?
+    private let bufferevent: OpaquePointer
+    /// Whether the connection speaks TLS.
+    let usesTLS: Bool
     /// The request on this connection now, if any.
     var call: UpstreamCall?
-    /// Called on the loop's thread when the connection closes.
+    /// Called on the loop's thread when the connection closes, or breaks the protocol while idle.
     var onClose: (() -> Void)?
     /// Called on the loop's thread when the TLS handshake completes, inside OpenSSL's processing of it: record, and
     /// act on a later turn.
-    var onHandshakeDone: (() -> Void)? {
-        get { handshake.onSet }
-        set { handshake.onSet = newValue }
-    }
+    var onHandshakeDone: (() -> Void)?
+
+    /// Whether the TLS handshake completed. It is recorded as OpenSSL reports it, since after a failure the SSL
+    /// object no longer tells.
+    private let handshake: HandshakeFlag
+    /// Connected (and through the TLS handshake): what is written from now on can go out at once.
+    private var isConnected = false
+    private var isClosed = false
+    private var nagleDisabled = false
 
     init(base: EventBase, resolver: DNSResolver, tls: TLSClientContext?, options: UpstreamPoolOptions) throws(UpstreamConnectionError) {
         let url = options.url
-        // Recorded when OpenSSL reports it, on the loop's thread; the flag outlives the SSL object that points at it.
-        let box = HandshakeFlag()
+        // The flag outlives nothing that points at it: the SSL object's watch goes with the bufferevent.
+        let flag = HandshakeFlag()
         if let tls {
-            let context = Unmanaged.passUnretained(box).toOpaque()
+            let context = Unmanaged.passUnretained(flag).toOpaque()
             let hostIsAddress: Int32 = IPAddress(url.host) == nil ? 0 : 1
             guard let bufferevent = cevent_tls_client_bufferevent_new(base.pointer, tls.pointer, url.host, hostIsAddress, { context in
                 guard let context else { return }
@@ -37,38 +42,33 @@ final class UpstreamConnection {
                 throw .creationFailed
             }
             self.bufferevent = bufferevent
-            guard let connection = evhttp_connection_base_bufferevent_new(base.pointer, resolver.pointer, bufferevent, url.host, UInt16(url.port)) else {
-                bufferevent_free(bufferevent)
-                throw .creationFailed
-            }
-            pointer = connection
         } else {
-            bufferevent = nil
-            guard let connection = evhttp_connection_base_new(base.pointer, resolver.pointer, url.host, UInt16(url.port)) else {
-                throw .creationFailed
-            }
-            pointer = connection
+            let options = Int32(BEV_OPT_CLOSE_ON_FREE.rawValue | BEV_OPT_DEFER_CALLBACKS.rawValue)
+            guard let bufferevent = bufferevent_socket_new(base.pointer, -1, options) else { throw .creationFailed }
+            self.bufferevent = bufferevent
         }
-        handshake = box
-        // Minting is not idempotent: libevent must never resend a request by itself.
-        evhttp_connection_set_retries(pointer, 0)
-        // libevent's own I/O timeout is only a backstop (whole seconds); the exchange deadline is the pool's timer,
-        // which closes the connection when it fires.
-        evhttp_connection_set_timeout(pointer, Int32(max(1, options.timeoutSeconds.rounded(.up))))
-        evhttp_connection_set_max_body_size(pointer, options.maxResponseBytes)
-        evhttp_connection_set_max_headers_size(pointer, 64 * 1024)
-        evhttp_connection_set_closecb(pointer, { _, context in
+        usesTLS = tls != nil
+        handshake = flag
+        flag.onSet = { [unowned self] in
+            // Before OpenSSL writes anything more: the request follows the handshake's last flight at once.
+            disableNagle()
+            onHandshakeDone?()
+        }
+
+        bufferevent_setcb(bufferevent, { _, context in
             guard let context else { return }
-            Unmanaged<UpstreamConnection>.fromOpaque(context).takeUnretainedValue().closed()
+            Unmanaged<UpstreamConnection>.fromOpaque(context).takeUnretainedValue().readable()
+        }, nil, { _, events, context in
+            guard let context else { return }
+            Unmanaged<UpstreamConnection>.fromOpaque(context).takeUnretainedValue().event(events)
         }, Unmanaged.passUnretained(self).toOpaque())
+        bufferevent_enable(bufferevent, Int16(EV_READ | EV_WRITE))
+        // A failure to connect is reported through the event callback (deferred), as any later one is.
+        guard bufferevent_socket_connect_hostname(bufferevent, resolver.pointer, AF_UNSPEC, url.host, Int32(url.port)) == 0 else {
+            throw .creationFailed
+        }
+        disableNagle()  // an address needs no lookup: the socket exists already
     }
-
-    /// Whether the TLS handshake completed. It cannot be read from the SSL object after a failure: libevent resets
-    /// that before it reports the failure.
-    private let handshake: HandshakeFlag
-
-    /// Whether the connection speaks TLS.
-    var usesTLS: Bool { bufferevent != nil }
 
     /// Whether the connection is still connecting or in its TLS handshake.
     var isHandshaking: Bool { usesTLS && !handshake.isSet }
@@ -79,23 +79,66 @@ final class UpstreamConnection {
         !usesTLS || handshake.isSet
     }
 
-    /// Sends small writes at once from now on. The socket exists only once libevent has connected, so this is
-    /// applied each time a request starts; the first request on a new connection goes without it.
-    func disableNagle() {
-        guard !nagleDisabled else { return }
-        cevent_connection_set_nodelay(pointer)
-        nagleDisabled = evhttp_connection_get_bufferevent(pointer).map { bufferevent_getfd($0) >= 0 } ?? false
+    /// Queues a whole request and, on a connection already up, writes it now rather than on the next loop turn
+    /// (over TLS as one record). On a new connection it goes once the connection (and handshake) is up.
+    func write(_ bytes: [UInt8]) -> Bool {
+        guard !isClosed, bytes.withUnsafeBytes({ bufferevent_write(bufferevent, $0.baseAddress, $0.count) }) == 0 else {
+            return false
+        }
+        if isConnected {
+            if usesTLS {
+                cevent_tls_send_now(bufferevent)
+            } else {
+                cevent_socket_write_now(bufferevent)
+            }
+        }
+        return true
     }
 
-    private var nagleDisabled = false
+    private func disableNagle() {
+        guard !nagleDisabled else { return }
+        nagleDisabled = cevent_bufferevent_set_nodelay(bufferevent) != 0
+    }
 
-    private func closed() {
+    private func readable() {
+        let input = bufferevent_get_input(bufferevent)
+        let length = evbuffer_get_length(input)
+        guard !isClosed, length > 0 else { return }
+        guard let call else {
+            // Bytes nobody asked for: the peer is confused, and the next answer could not be trusted.
+            close()
+            return
+        }
+        guard let bytes = evbuffer_pullup(input, -1) else { return }
+        // Read in place, then drained: the call (and the pool, if it ends) may start the next request on this
+        // connection, which touches only the output.
+        call.received(UnsafeRawBufferPointer(start: bytes, count: length))
+        evbuffer_drain(input, length)
+    }
+
+    private func event(_ events: Int16) {
+        guard !isClosed else { return }
+        if events & Int16(BEV_EVENT_CONNECTED) != 0 {
+            isConnected = true
+            disableNagle()
+            return
+        }
+        // End of file, or an error (DNS, connect, reset, TLS).
+        isClosed = true
+        call?.connectionClosed()
+        onClose?()
+    }
+
+    /// Stops reading and reports the connection closed; the pool frees it on a later turn.
+    private func close() {
+        isClosed = true
+        bufferevent_disable(bufferevent, Int16(EV_READ | EV_WRITE))
         onClose?()
     }
 
     /// Why TLS failed, if it did.
     var tlsFailure: UpstreamTLSFailure? {
-        guard let bufferevent else { return nil }
+        guard usesTLS else { return nil }
         var reason = [CChar](repeating: 0, count: 256)
         switch cevent_tls_failure(bufferevent, &reason, reason.count) {
         case CEVENT_TLS_CERTIFICATE_REJECTED: return .certificateRejected(String(nulTerminated: reason))
@@ -105,9 +148,10 @@ final class UpstreamConnection {
     }
 
     deinit {
-        evhttp_connection_set_closecb(pointer, nil, nil)
-        // Frees the bufferevent, its SSL object (and handshake watch) and any pending request, without callbacks.
-        evhttp_connection_free(pointer)
+        bufferevent_setcb(bufferevent, nil, nil, nil, nil)
+        // Closes the socket and frees the SSL object (and its handshake watch); a DNS lookup still pending is
+        // cancelled.
+        bufferevent_free(bufferevent)
     }
 }
 

@@ -14,7 +14,7 @@ public struct UpstreamRequest: Sendable {
     }
 }
 
-/// A complete upstream answer, copied out of libevent.
+/// A complete upstream answer, as the response parser read it.
 public struct UpstreamResponse: Sendable {
     /// The status code.
     public var status: Int

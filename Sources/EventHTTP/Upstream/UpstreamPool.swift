@@ -118,11 +118,10 @@ public final class UpstreamPool: UpstreamTransport {
     }
 
     private func start(_ exchange: PendingExchange, on connection: UpstreamConnection) {
-        connection.disableNagle()
         exchange.attempts += 1
-        let call = UpstreamCall(exchange: exchange, connection: connection, pool: self)
+        let call = UpstreamCall(exchange: exchange, connection: connection, pool: self, maxResponseBytes: options.maxResponseBytes)
         connection.call = call
-        guard call.send(method: exchange.request.method.libeventCommand, url: options.url) else {
+        guard call.send(url: options.url) else {
             connection.call = nil
             retire(connection)
             finish(exchange, .failure(.unavailable("could not start the upstream request")))
@@ -130,20 +129,20 @@ public final class UpstreamPool: UpstreamTransport {
         }
     }
 
-    /// Called by `UpstreamCall` when libevent has finished with a request, successfully or not.
-    func callEnded(_ call: UpstreamCall, result: Result<UpstreamResponse, UpstreamCall.Failure>) {
+    /// Called by `UpstreamCall` when its request has ended, with an answer or not.
+    func callEnded(_ call: UpstreamCall, result: Result<UpstreamResponseParser.Answer, UpstreamCall.Failure>) {
         let connection = call.connection
         connection.call = nil
         let exchange = call.exchange
 
         switch result {
-        case .success(let response):
-            if response.headers["Connection"]?.lowercased() == "close" {
-                retire(connection)
-            } else {
+        case .success(let answer):
+            if answer.reusable {
                 idle.append(connection)
+            } else {
+                retire(connection)
             }
-            finish(exchange, .success(response))
+            finish(exchange, .success(answer.response))
         case .failure(let failure):
             retire(connection)
             if failure.nothingSent, !failure.certificateRejected, exchange.attempts < 2, !exchange.isFinished {
@@ -174,8 +173,8 @@ public final class UpstreamPool: UpstreamTransport {
     private func timedOut(_ exchange: PendingExchange) {
         waiting.removeAll { $0 === exchange }
         if let index = connections.firstIndex(where: { $0.call?.exchange === exchange }) {
-            // Freed now (this is a timer callback, not one of the connection's own): libevent drops the pending
-            // request without calling back, and a DNS lookup still pending finishes on its own and connects nothing.
+            // Freed now (this is a timer callback, not one of the connection's own): its socket closes, and a DNS
+            // lookup still pending is cancelled.
             remove(at: index)
         }
         finish(exchange, .failure(.timeout))
