@@ -130,6 +130,10 @@ struct UpstreamResponseParserTests {
         }
     }
 
+    @Test func aHeadOfBareLFsIsRefusedBeforeItEnds() {
+        #expect(Self.isMalformed(["HTTP/1.1 200 OK\nContent-Type: application/json\n", "Content-Length: 2\n"]))
+    }
+
     @Test func aStatusLineWithoutReasonIsAccepted() throws {
         let answer = try #require(try Self.parse(["HTTP/1.1 502\r\nContent-Length: 0\r\n\r\n"]))
         #expect(answer.response.status == 502)

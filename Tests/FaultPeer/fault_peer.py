@@ -39,6 +39,9 @@ FAULTS = {
     "one-byte-per-second": "the correct answer, one byte a second",
     "no-close-notify": "the correct answer, then a TCP close without TLS close_notify",
     "close-delimited-dirty": "a 200 without Content-Length, half its JSON, then a TCP close without close_notify",
+    "length-and-chunked": "the correct answer chunked, with a Content-Length as well (two framings)",
+    "conflicting-lengths": "the correct answer with two different Content-Length fields",
+    "bare-lf-head": "the correct answer, its head lines ended by LF alone",
 }
 
 
@@ -171,6 +174,17 @@ def answer(sock, fault, counters):
     elif fault == "no-close-notify":
         sock.sendall(head("200 OK", json_head) + GOOD_BODY)
         close_without_close_notify(sock)
+    elif fault == "length-and-chunked":
+        chunked = b"%x\r\n" % len(GOOD_BODY) + GOOD_BODY + b"\r\n0\r\n\r\n"
+        sock.sendall(head("200 OK", [("Content-Type", "application/json"), ("Transfer-Encoding", "chunked"),
+                                     ("Content-Length", str(len(chunked))), ("Connection", "close")]) + chunked)
+        sock.unwrap()
+    elif fault == "conflicting-lengths":
+        sock.sendall(head("200 OK", json_head + [("Content-Length", str(len(GOOD_BODY) + 1))]) + GOOD_BODY)
+        sock.unwrap()
+    elif fault == "bare-lf-head":
+        sock.sendall(head("200 OK", json_head).replace(b"\r\n", b"\n") + GOOD_BODY)
+        sock.unwrap()
     elif fault == "close-delimited-dirty":
         sock.sendall(head("200 OK", [("Content-Type", "application/json"), ("Connection", "close")])
                      + GOOD_BODY[: len(GOOD_BODY) // 2])

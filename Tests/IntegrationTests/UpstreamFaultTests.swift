@@ -42,6 +42,10 @@ struct UpstreamFaultTests {
         Row(fault: "no-close-notify", status: 200, code: nil),
         // Without close_notify a close-delimited body may be cut short: the strict parser refuses what is left.
         Row(fault: "close-delimited-dirty", status: 502, code: "upstream_error"),
+        // An answer that could be framed two ways, or whose head is not strict HTTP, is refused, never guessed at.
+        Row(fault: "length-and-chunked", status: 502, code: "upstream_error"),
+        Row(fault: "conflicting-lengths", status: 502, code: "upstream_error"),
+        Row(fault: "bare-lf-head", status: 502, code: "upstream_error"),
     ]
 
     @Test("a misbehaving TLS peer", arguments: rows)

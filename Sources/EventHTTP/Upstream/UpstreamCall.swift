@@ -43,7 +43,7 @@ final class UpstreamCall {
         bytes.append(contentsOf: url.authority.utf8)
         bytes.append(contentsOf: "\r\n".utf8)
         for field in request.headers {
-            guard RequestFraming.isToken(field.name), field.value.utf8.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }),
+            guard RequestFraming.isToken(field.name), field.value.utf8.allSatisfy(isFieldValueByte),
                 !field.name.utf8.elementsEqualIgnoringASCIICase("Host".utf8),
                 !field.name.utf8.elementsEqualIgnoringASCIICase("Content-Length".utf8)
             else { return nil }

@@ -83,6 +83,8 @@ struct UpstreamResponseParser {
     private mutating func headEnd() throws(Failure) -> Int? {
         var index = max(0, headScanStart - 3)
         while index + 4 <= buffer.count {
+            // Refused as soon as seen: a head of bare LFs would otherwise be waited on until the close.
+            guard buffer[index] != 10 || (index > 0 && buffer[index - 1] == 13) else { throw .malformed("a bare LF in the head") }
             if buffer[index] == 13, buffer[index + 1] == 10, buffer[index + 2] == 13, buffer[index + 3] == 10 {
                 guard index + 4 <= Self.maxHeadBytes else { throw .tooLarge }
                 return index + 4
@@ -287,7 +289,8 @@ struct UpstreamResponseParser {
         return size
     }
 
-    /// The index of the CR of the next CRLF at or after `start`; a bare LF is malformed.
+    /// The index of the CR of the next CRLF at or after `start` (a stray LF before it is refused by the line's own
+    /// check).
     private static func lineEnd(in bytes: [UInt8], from start: Int) -> Int? {
         var index = start
         while index + 1 < bytes.count {
@@ -298,8 +301,9 @@ struct UpstreamResponseParser {
     }
 }
 
-/// Visible characters, space, tab and obs-text: no other control character.
-private func isFieldValueByte(_ byte: UInt8) -> Bool {
+/// Visible characters, space, tab and obs-text: no other control character (what a field value may hold, in a
+/// response read or a request written).
+func isFieldValueByte(_ byte: UInt8) -> Bool {
     byte == 0x09 || (byte >= 0x20 && byte != 0x7F)
 }
 
@@ -309,11 +313,5 @@ private func hexValue(_ byte: UInt8) -> Int? {
     case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a")) + 10
     case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A")) + 10
     default: nil
-    }
-}
-
-extension HTTPHeaders {
-    fileprivate mutating func add(_ field: (name: String, value: String)) {
-        add(name: field.name, value: field.value)
     }
 }
