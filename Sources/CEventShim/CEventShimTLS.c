@@ -160,6 +160,8 @@ SSL_CTX *cevent_tls_client_context_new(const char *system_ca_directory, const ch
     // An idle pooled connection then holds no 16 KiB read and write buffers (about 34 KiB each): with pools of
     // hundreds of connections that is most of the process's memory.
     SSL_CTX_set_mode(context, SSL_MODE_RELEASE_BUFFERS);
+    // A request OpenSSL could not send at once is offered again from the bufferevent's buffer (cevent_tls_write).
+    SSL_CTX_set_mode(context, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     if (!cevent_tls_enable_resumption(context)) {
         snprintf(error, error_capacity, "cannot set up TLS session resumption");
         SSL_CTX_free(context);
@@ -287,21 +289,17 @@ static void cevent_tls_server_info_callback(const SSL *ssl, int where, int ret) 
     }
 }
 
-void cevent_tls_send_now(struct bufferevent *bufferevent) {
+int cevent_tls_write(struct bufferevent *bufferevent, const void *bytes, size_t length) {
     SSL *ssl = bufferevent_openssl_get_ssl(bufferevent);
-    if (ssl == NULL || !SSL_is_init_finished(ssl)) {
-        return;
-    }
     struct evbuffer *output = bufferevent_get_output(bufferevent);
-    size_t length = evbuffer_get_length(output);
-    if (length == 0 || length > INT_MAX) {
-        return;
+    if (ssl != NULL && SSL_is_init_finished(ssl) && evbuffer_get_length(output) == 0 && length > 0 &&
+        length <= INT_MAX && SSL_write(ssl, bytes, (int)length) == (int)length) {
+        return 0;
     }
-    unsigned char *bytes = evbuffer_pullup(output, -1);  // the whole request: one chunk, one record
-    if (bytes != NULL && SSL_write(ssl, bytes, (int)length) == (int)length) {
-        evbuffer_drain(output, length);
-        bufferevent_trigger(bufferevent, EV_WRITE, BEV_OPT_DEFER_CALLBACKS);
-    }
+    // Not sent whole: queued for bufferevent_openssl, which offers OpenSSL the same bytes and length again (from
+    // another address, which the client context allows), or reports the connection's error through its callbacks.
+    ERR_clear_error();
+    return bufferevent_write(bufferevent, bytes, length);
 }
 
 struct bufferevent *cevent_tls_server_bufferevent_new(struct event_base *base, SSL_CTX *ssl_context,

@@ -38,12 +38,12 @@ struct bufferevent *cevent_tls_client_bufferevent_new(struct event_base *base, S
                                                       int host_is_address, cevent_callback on_handshake_done,
                                                       void *callback_context);
 
-/// Sends what is queued on a connected TLS bufferevent's output now, as one TLS record, and runs its write callback
-/// (deferred: the bufferevent defers its callbacks) as bufferevent_openssl would after writing it. libevent 2.1
-/// writes only once the socket is reported writable, a loop turn and two epoll calls later. When OpenSSL cannot take
-/// the record at once, it stays queued for bufferevent_openssl, which offers it again (the same bytes and length, as
-/// OpenSSL requires). Nothing happens before the handshake is complete.
-void cevent_tls_send_now(struct bufferevent *bufferevent);
+/// Writes a whole request on a TLS bufferevent: straight to `SSL_write` when the handshake is complete and nothing is
+/// queued before it, so that it leaves as one record now and the socket's write event is never armed (libevent 2.1
+/// writes only from that event, a loop turn and two `epoll_ctl` calls later); otherwise, or when OpenSSL cannot
+/// take it at once, queued on the bufferevent as `bufferevent_write` does. Returns `bufferevent_write`'s result,
+/// 0 when written.
+int cevent_tls_write(struct bufferevent *bufferevent, const void *bytes, size_t length);
 
 /// What went wrong with a connection's TLS, as `cevent_tls_failure` reports it.
 typedef enum {

@@ -79,20 +79,18 @@ final class UpstreamConnection {
         !usesTLS || handshake.isSet
     }
 
-    /// Queues a whole request and, on a connection already up, writes it now rather than on the next loop turn
-    /// (over TLS as one record). On a new connection it goes once the connection (and handshake) is up.
+    /// Writes a whole request: on a connection already up at once (over TLS as one record, without arming the
+    /// socket's write event), rather than on the next loop turn; on a new connection once it (and its handshake) is up.
     func write(_ bytes: [UInt8]) -> Bool {
-        guard !isClosed, bytes.withUnsafeBytes({ bufferevent_write(bufferevent, $0.baseAddress, $0.count) }) == 0 else {
-            return false
-        }
-        if isConnected {
+        guard !isClosed else { return false }
+        return bytes.withUnsafeBytes { bytes in
             if usesTLS {
-                cevent_tls_send_now(bufferevent)
-            } else {
-                cevent_socket_write_now(bufferevent)
+                return cevent_tls_write(bufferevent, bytes.baseAddress, bytes.count) == 0
             }
+            guard bufferevent_write(bufferevent, bytes.baseAddress, bytes.count) == 0 else { return false }
+            if isConnected { cevent_socket_write_now(bufferevent) }
+            return true
         }
-        return true
     }
 
     private func disableNagle() {
