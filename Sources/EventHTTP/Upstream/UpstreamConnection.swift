@@ -30,7 +30,7 @@ final class UpstreamConnection {
 
     init(base: EventBase, resolver: DNSResolver, tls: TLSClientContext?, options: UpstreamPoolOptions) throws(UpstreamConnectionError) {
         let url = options.url
-        // The flag outlives nothing that points at it: the SSL object's watch goes with the bufferevent.
+        // Nothing that points at the flag outlives it: the SSL object's watch goes with the bufferevent.
         let flag = HandshakeFlag()
         if let tls {
             let context = Unmanaged.passUnretained(flag).toOpaque()
