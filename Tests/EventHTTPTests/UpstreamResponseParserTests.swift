@@ -165,15 +165,15 @@ struct UpstreamResponseParserTests {
     }
 
     @Test func aRequestIsOneHeadWithItsLengthAndRefusesFieldsThatCouldSplitIt() throws {
-        let url = UpstreamURL(scheme: .https, host: "graph.example", port: 8443, path: "/graphql")
+        let targetAndHost = UpstreamCall.targetAndHost(for: UpstreamURL(scheme: .https, host: "graph.example", port: 8443, path: "/graphql"))
         let request = UpstreamRequest(headers: ["Authorization": "Bearer k", "Content-Type": "application/json"], body: Array("{}".utf8))
-        let bytes = try #require(UpstreamCall.serialize(request, url: url))
+        let bytes = try #require(UpstreamCall.serialize(request, targetAndHost: targetAndHost))
         #expect(String(decoding: bytes, as: UTF8.self)
             == "POST /graphql HTTP/1.1\r\nHost: graph.example:8443\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
-        let get = try #require(UpstreamCall.serialize(UpstreamRequest(method: .get, headers: [:]), url: url))
+        let get = try #require(UpstreamCall.serialize(UpstreamRequest(method: .get, headers: [:]), targetAndHost: targetAndHost))
         #expect(String(decoding: get, as: UTF8.self) == "GET /graphql HTTP/1.1\r\nHost: graph.example:8443\r\n\r\n")
         for headers: HTTPHeaders in [["X": "a\r\nInjected: 1"], ["X\r\nY": "a"], ["Bad Name": "a"], ["Content-Length": "5"], ["host": "evil"]] {
-            #expect(UpstreamCall.serialize(UpstreamRequest(headers: headers), url: url) == nil, "\(headers)")
+            #expect(UpstreamCall.serialize(UpstreamRequest(headers: headers), targetAndHost: targetAndHost) == nil, "\(headers)")
         }
     }
 }

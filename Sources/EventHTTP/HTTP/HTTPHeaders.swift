@@ -116,10 +116,23 @@ func isSpaceOrTab(_ byte: UInt8) -> Bool {
 public enum HTTPFieldList {
     /// The members of comma-separated lists, in order, trimmed, empty members dropped (`"a, ,b"` is `a` and `b`).
     public static func members(of values: some Sequence<String>) -> [String] {
-        values.flatMap { value in
-            value.split(separator: ",", omittingEmptySubsequences: false)
-                .map { String($0.trimmingSpacesAndTabs()) }
-                .filter { !$0.isEmpty }
+        var members: [String] = []
+        for value in values {
+            forEachMember(of: value) { members.append(String($0)) }
+        }
+        return members
+    }
+
+    /// Calls `body` with each member of one list value, in order, trimmed, empty members skipped: the same members
+    /// as ``members(of:)``, as substrings of the value, so nothing is allocated (for the framing fields every
+    /// response is read by).
+    public static func forEachMember(of value: String, _ body: (Substring) -> Void) {
+        var rest = value[...]
+        while !rest.isEmpty {
+            let comma = rest.utf8.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+            let member = rest[..<comma].trimmingSpacesAndTabs()
+            if !member.isEmpty { body(member) }
+            rest = comma == rest.endIndex ? rest[comma...] : rest[rest.utf8.index(after: comma)...]
         }
     }
 }

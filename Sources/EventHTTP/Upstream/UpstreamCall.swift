@@ -26,22 +26,25 @@ final class UpstreamCall {
     }
 
     /// Writes the request; false if it cannot be sent (a header field that is not HTTP, a connection gone).
-    func send(url: UpstreamURL) -> Bool {
-        guard let bytes = Self.serialize(exchange.request, url: url) else { return false }
+    func send(targetAndHost: [UInt8]) -> Bool {
+        guard let bytes = Self.serialize(exchange.request, targetAndHost: targetAndHost) else { return false }
         return connection.write(bytes)
     }
 
-    /// The request as HTTP/1.1, head and body in one buffer: one write, and over TLS one record. `Host` comes from
-    /// the URL and `Content-Length` from the body; nil when a field could smuggle a line into the head.
-    static func serialize(_ request: UpstreamRequest, url: UpstreamURL) -> [UInt8]? {
+    /// What follows the method in every request to `url`: the target, the version and the `Host` field. Made once
+    /// per pool.
+    static func targetAndHost(for url: UpstreamURL) -> [UInt8] {
+        Array(" \(url.path) HTTP/1.1\r\nHost: \(url.authority)\r\n".utf8)
+    }
+
+    /// The request as HTTP/1.1, head and body in one buffer: one write, and over TLS one record. The target and
+    /// `Host` come from ``targetAndHost(for:)``, `Content-Length` from the body; nil when a field could smuggle a line
+    /// into the head.
+    static func serialize(_ request: UpstreamRequest, targetAndHost: [UInt8]) -> [UInt8]? {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256 + request.body.count)
         bytes.append(contentsOf: request.method.rawValue.utf8)
-        bytes.append(UInt8(ascii: " "))
-        bytes.append(contentsOf: url.path.utf8)
-        bytes.append(contentsOf: " HTTP/1.1\r\nHost: ".utf8)
-        bytes.append(contentsOf: url.authority.utf8)
-        bytes.append(contentsOf: "\r\n".utf8)
+        bytes.append(contentsOf: targetAndHost)
         for field in request.headers {
             guard RequestFraming.isToken(field.name), field.value.utf8.allSatisfy(isFieldValueByte),
                 !field.name.utf8.elementsEqualIgnoringASCIICase("Host".utf8),

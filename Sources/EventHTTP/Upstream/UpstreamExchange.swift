@@ -39,7 +39,7 @@ public enum UpstreamTransportError: Error, Sendable, Equatable {
     /// The upstream could not be reached or broke off: DNS, refused or reset connection, failed TLS verification,
     /// a close before the answer was complete. `detail` says which, for the log.
     case unavailable(String)
-    /// The answer's head was not HTTP (a garbage status line, say).
+    /// The answer was not strict HTTP/1.1: a garbage status line, a framing that could be read two ways, a bare LF.
     case malformedResponse(String)
     /// The answer was larger than ``UpstreamPoolOptions/maxResponseBytes``.
     case responseTooLarge

@@ -14,6 +14,8 @@ public final class UpstreamPool: UpstreamTransport {
     private let resolver: DNSResolver
     private let tls: TLSClientContext?
     private let logger: Logger
+    /// The part of every request head that only the URL decides.
+    private let targetAndHost: [UInt8]
 
     private var connections: [UpstreamConnection] = []
     /// The open connections carrying no request, the most recently used last: taken from the end, so that traffic
@@ -38,6 +40,7 @@ public final class UpstreamPool: UpstreamTransport {
         self.loop = loop
         self.tls = tls
         self.logger = logger
+        targetAndHost = UpstreamCall.targetAndHost(for: options.url)
         resolver = try DNSResolver(base: loop.base)
         reaper = try LoopEvent.user(on: loop.base) { [unowned self] in closedConnections.removeAll() }
         handshakeSlotFreed = try LoopEvent.user(on: loop.base) { [unowned self] in startWaiting() }
@@ -121,7 +124,7 @@ public final class UpstreamPool: UpstreamTransport {
         exchange.attempts += 1
         let call = UpstreamCall(exchange: exchange, connection: connection, pool: self, maxResponseBytes: options.maxResponseBytes)
         connection.call = call
-        guard call.send(url: options.url) else {
+        guard call.send(targetAndHost: targetAndHost) else {
             connection.call = nil
             retire(connection)
             finish(exchange, .failure(.unavailable("could not start the upstream request")))

@@ -99,7 +99,8 @@ struct UpstreamResponseParser {
     /// The parsed head, or nil for an interim (1xx) response. Read line by line in place: the only allocations are
     /// the header strings and their list.
     private static func parseHead(_ bytes: ArraySlice<UInt8>, maxBodyBytes: Int) throws(Failure) -> Head? {
-        // Without the final CRLF CRLF; every line must end in CRLF, and no CR or LF may stand alone.
+        // Without the final CRLF CRLF; every line must end in CRLF. A bare LF was refused as it arrived (`headEnd`);
+        // a CR must be followed by LF.
         let text = bytes.dropLast(4)
         var headers = HTTPHeaders()
         var status = 0, minorVersion = 0
@@ -107,9 +108,7 @@ struct UpstreamResponseParser {
         var index = text.startIndex
         while index <= text.endIndex {
             if index < text.endIndex {
-                let byte = text[index]
-                guard byte != 10 else { throw .malformed("a bare LF in the head") }
-                guard byte == 13 else {
+                guard text[index] == 13 else {
                     index += 1
                     continue
                 }
@@ -169,20 +168,20 @@ struct UpstreamResponseParser {
             let name = field.name.utf8
             if name.elementsEqualIgnoringASCIICase("Transfer-Encoding".utf8) {
                 codingFields += 1
-                forEachMember(of: field.value) { member in
+                HTTPFieldList.forEachMember(of: field.value) { member in
                     codings += 1
                     chunked = member.utf8.elementsEqualIgnoringASCIICase("chunked".utf8)
                 }
             } else if name.elementsEqualIgnoringASCIICase("Content-Length".utf8) {
                 lengthFields += 1
                 var conflicting = false
-                forEachMember(of: field.value) { member in
+                HTTPFieldList.forEachMember(of: field.value) { member in
                     if let length, length != member { conflicting = true }
                     length = member
                 }
                 guard !conflicting else { throw .malformed("conflicting Content-Length values") }
             } else if name.elementsEqualIgnoringASCIICase("Connection".utf8) {
-                forEachMember(of: field.value) { member in
+                HTTPFieldList.forEachMember(of: field.value) { member in
                     if member.utf8.elementsEqualIgnoringASCIICase("close".utf8) { closes = true }
                 }
             }
@@ -205,17 +204,6 @@ struct UpstreamResponseParser {
         }
         guard value <= maxBodyBytes else { throw .tooLarge }
         return (.length(value), closes)
-    }
-
-    /// The members of a comma-separated list value, trimmed, empty ones skipped (`#rule`), as substrings of it.
-    private static func forEachMember(of value: String, _ body: (Substring) -> Void) {
-        var rest = value[...]
-        while !rest.isEmpty {
-            let comma = rest.utf8.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
-            let member = rest[..<comma].trimmingSpacesAndTabs()
-            if !member.isEmpty { body(member) }
-            rest = comma == rest.endIndex ? rest[comma...] : rest[rest.utf8.index(after: comma)...]
-        }
     }
 
     // MARK: The body
