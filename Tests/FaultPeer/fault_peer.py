@@ -42,6 +42,8 @@ FAULTS = {
     "length-and-chunked": "the correct answer chunked, with a Content-Length as well (two framings)",
     "conflicting-lengths": "the correct answer with two different Content-Length fields",
     "bare-lf-head": "the correct answer, its head lines ended by LF alone",
+    "garbage-after-answer": "the correct answer, kept alive; once the fault is changed, bytes nobody asked for on the"
+                            " idle connection, left open",
 }
 
 
@@ -50,6 +52,7 @@ class Counters:
         self.lock = threading.Lock()
         self.values = {"connections": 0, "handshakes": 0, "requests": 0, "closedByClient": 0, "dnsQueries": 0}
         self.fault = "none"
+        self.fault_changed = threading.Condition(self.lock)
 
     def add(self, name):
         with self.lock:
@@ -185,6 +188,13 @@ def answer(sock, fault, counters):
     elif fault == "bare-lf-head":
         sock.sendall(head("200 OK", json_head).replace(b"\r\n", b"\n") + GOOD_BODY)
         sock.unwrap()
+    elif fault == "garbage-after-answer":
+        sock.sendall(head("200 OK", json_head[:2]) + GOOD_BODY)
+        # Only once the test has its answer (it changes the fault then): the bytes reach an idle connection.
+        with counters.lock:
+            counters.fault_changed.wait_for(lambda: counters.fault != fault, timeout=10)
+        sock.sendall(b"HTTP/1.1 200 OK\r\n")
+        wait_for_client_close(sock, counters)
     elif fault == "close-delimited-dirty":
         sock.sendall(head("200 OK", [("Content-Type", "application/json"), ("Connection", "close")])
                      + GOOD_BODY[: len(GOOD_BODY) // 2])
@@ -238,6 +248,7 @@ def serve_control(counters):
             elif method == "PUT" and target.startswith("/fault/") and target[7:] in FAULTS:
                 with counters.lock:
                     counters.fault = target[7:]
+                    counters.fault_changed.notify_all()
                 status, body = "204 No Content", b""
             fields = [("Content-Type", "application/json"), ("Connection", "close")]
             if status != "204 No Content":
