@@ -13,8 +13,7 @@ COPY Package.swift Package.resolved ./
 RUN swift package resolve
 COPY . .
 # The Swift runtime, Foundation, libevent and OpenSSL linked in: the runtime image needs none of their packages.
-RUN swift build -c release --static-swift-stdlib --product idv-bff \
-    && install -D -m 0755 "$(swift build -c release --show-bin-path)/idv-bff" /out/idv-bff
+RUN install -D -m 0755 "$(scripts/release-build.sh)" /out/idv-bff
 
 FROM debian:bookworm-slim
 RUN apt-get update \

@@ -9,9 +9,8 @@ trap 'kill "${server_pids[@]}" $(jobs -p) 2>/dev/null || true; rm -rf "$work"' E
 if [ -n "${IDV_BFF_BINARY:-}" ]; then
   binary="$IDV_BFF_BINARY"
 else
-  # The binary the image ships: the Swift runtime and Foundation linked in (as in the Dockerfile).
-  swift build -c release --static-swift-stdlib --scratch-path .build-static --product idv-bff >/dev/null
-  binary="$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/idv-bff"
+  # The binary the image ships (as in the Dockerfile).
+  binary="$(scripts/release-build.sh)"
 fi
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \

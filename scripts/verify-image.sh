@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the Dockerfile's runtime stage without a Docker engine: builds the release binary as the build stage does
-# (--static-swift-stdlib), makes a Debian bookworm root filesystem with debootstrap (minbase) plus exactly the
+# (scripts/release-build.sh), makes a Debian bookworm root filesystem with debootstrap (minbase) plus exactly the
 # packages and user the runtime stage installs, and inside it with chroot, as that user: ldd finds every library,
 # the server starts in demo mode, `idv-bff healthcheck` passes, a demo session is minted, and SIGTERM exits 0.
 # Prints the runtime's size (binary and packages). Needs root, debootstrap, curl and a Debian mirror
@@ -24,9 +24,8 @@ packages="$(echo "$runtime_stage" | grep -o 'install -y --no-install-recommends 
 user_uid="$(echo "$runtime_stage" | sed -n 's/^USER \([0-9]*\):.*/\1/p')"
 [ -n "$packages" ] && [ -n "$user_uid" ] || { echo "cannot read the runtime stage from the Dockerfile" >&2; exit 1; }
 
-echo "== release build (--static-swift-stdlib)"
-swift build -c release --static-swift-stdlib --product idv-bff --scratch-path .build-static 2>&1 | grep -E "error|warning: " | grep -v "mktemp" || true
-binary="$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/idv-bff"
+echo "== release build (scripts/release-build.sh)"
+binary="$(scripts/release-build.sh)"
 
 echo "== bookworm minbase root filesystem, then: $packages"
 debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/dev/null

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The release build the image ships and the benchmarks measure: the Swift runtime, Foundation, libevent and OpenSSL
+# linked in (--static-swift-stdlib, and Package.swift's release link), and every function of every package, C and
+# Swift, compiled into a section of its own, so that the link order (Sources/idv-bff/link-order.txt, recorded by
+# scripts/link-order.sh) places each function the server runs instead of the whole file it came from. A package can
+# set these flags only for its own targets; its dependencies take them from the command line, hence this script.
+# SwiftPM does not recompile what a scratch path already holds when only these flags change: after editing them,
+# remove the scratch path.
+# Usage: scripts/release-build.sh [scratch path, default .build-static] [more swift build arguments]
+# Prints the path of the executable.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scratch="${1:-.build-static}"
+[ $# -gt 0 ] && shift
+flags=(-c release --static-swift-stdlib --scratch-path "$scratch"
+  -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections "$@")
+swift build "${flags[@]}" --product idv-bff 2>&1 |
+  grep -E "error|warning: " | grep -v mktemp >&2 || true
+path="$(swift build "${flags[@]}" --show-bin-path)/idv-bff"
+[ -x "$path" ] || { echo "release build failed" >&2; exit 1; }
+echo "$path"
