@@ -4,8 +4,8 @@
   link_order.py covered BINARY DIRECTORY       the functions of BINARY (an instrumented build) whose coverage guards
                                                fired, from the .sancov files in DIRECTORY (AddressSanitizer's
                                                coverage=1 writes them at exit), one name per line
-  link_order.py faulted DATA BINARY            the functions of BINARY holding the code addresses of the page faults
-                                               in DATA (perf record -e page-faults -d), by first fault
+  link_order.py faulted DATA BINARY            the functions and read-only data of BINARY holding the addresses of the
+                                               page faults in DATA (perf record -e page-faults -d), by first fault
   link_order.py merge ORDER BINARY NAMES...    ORDER keeps its names that BINARY defines, then gains those of the
                                                NAMES files that BINARY defines and it lacks, in their order; prints
                                                how many it gained
@@ -17,13 +17,13 @@ import subprocess
 import sys
 
 
-def functions(binary):
-    """(addresses, names) of the functions of binary, by address."""
+def functions(binary, kinds="tTwW"):
+    """(addresses, names) of the symbols of binary of those nm kinds (functions by default), by address."""
     addresses, names = [], []
     nm = subprocess.run(["nm", "--defined-only", "-n", binary], capture_output=True, text=True, check=True).stdout
     for line in nm.splitlines():
         fields = line.split(" ", 2)
-        if len(fields) == 3 and fields[0] and fields[1] in "tTwW":
+        if len(fields) == 3 and fields[0] and fields[1] in kinds:
             addresses.append(int(fields[0], 16))
             names.append(fields[2])
     return addresses, names
@@ -48,7 +48,8 @@ def covered(binary, directory):
 
 
 def faulted(data, binary):
-    addresses, names = functions(binary)
+    # Read-only data faults too: the link order places data sections as well.
+    addresses, names = functions(binary, "tTwWrR")
     script = subprocess.run(["perf", "script", "-i", data, "-F", "addr,dso", "--show-mmap-events"],
                             capture_output=True, text=True, check=True).stdout
     base, seen = None, {}
@@ -65,7 +66,7 @@ def faulted(data, binary):
 
 
 def merge(order, binary, sources):
-    defined = set(functions(binary)[1])
+    defined = set(functions(binary, "tTwWrR")[1])
     listed = [name for name in open(order).read().splitlines() if name in defined]
     known, added = set(listed), []
     for source in sources:
