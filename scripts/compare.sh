@@ -36,7 +36,7 @@ start() {  # start BINARY LOG [SETTING=VALUE ...]: prints the port
   echo $! >"$log.pid"
   # The port from the listening line, which LOG_LEVEL=warning hides: ask the kernel instead.
   for _ in $(seq 100); do
-    port="$(ss -ltnpH 2>/dev/null | awk -v pid="pid=$(cat "$log.pid")," '$0 ~ pid {split($4, a, ":"); print a[2]; exit}')"
+    port="$(listening_port "$(cat "$log.pid")")"
     [ -n "$port" ] && { echo "$port"; return; }
     sleep 0.05
   done

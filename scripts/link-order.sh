@@ -43,10 +43,10 @@ exercise() {
     CLIENTLOOP_GRAPH_URL="https://localhost:$mock_port/" CLIENTLOOP_CA_FILE="$work/cert.pem" HTTP_HOST=127.0.0.1 \
     HTTP_PORT=0 "${settings[@]}" "$@" >/dev/null 2>"$work/server.log" &
   local runner=$! port="" server
-  # The port from the kernel: LOG_LEVEL=warning hides the listening line.
+  # perf runs the server as its child; env execs it in place.
   for _ in $(seq 200); do
     server="$(pgrep -P "$runner" || echo "$runner")"
-    port="$(ss -ltnpH 2>/dev/null | awk -v pid="pid=$server," '$0 ~ pid {split($4, a, ":"); print a[2]; exit}')"
+    port="$(listening_port "$server")"
     [ -n "$port" ] && curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" && break
     sleep 0.1
   done

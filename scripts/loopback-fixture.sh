@@ -25,6 +25,11 @@ wait_for_port() {  # the port from a server's "listening" log line
   echo "server did not start: $(cat "$1")" >&2; exit 1
 }
 
+listening_port() {  # listening_port PID: the port PID listens on, from the kernel (LOG_LEVEL=warning hides the log
+  # line); empty if it listens on none yet
+  ss -ltnpH 2>/dev/null | awk -v pid="pid=$1," '$0 ~ pid {split($4, a, ":"); print a[2]; exit}'
+}
+
 if [ -n "${fake_api_key:-}" ]; then
   "$binary" fake-clientloop --host 127.0.0.1 --port 0 --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" \
     --api-key "$fake_api_key" 2>"$work/fake.log" &

@@ -14,8 +14,12 @@ scratch="${1:-.build-static}"
 [ $# -gt 0 ] && shift
 flags=(-c release --static-swift-stdlib --scratch-path "$scratch"
   -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections "$@")
-swift build "${flags[@]}" --product idv-bff 2>&1 |
-  grep -E "error|warning: " | grep -v mktemp >&2 || true
-path="$(swift build "${flags[@]}" --show-bin-path)/idv-bff"
-[ -x "$path" ] || { echo "release build failed" >&2; exit 1; }
-echo "$path"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+# A failed build fails the script (an executable left by an earlier build must not pass for this one's).
+if ! swift build "${flags[@]}" --product idv-bff >"$log" 2>&1; then
+  cat "$log" >&2
+  exit 1
+fi
+grep -E "error|warning: " "$log" | grep -v mktemp >&2 || true
+echo "$(swift build "${flags[@]}" --show-bin-path)/idv-bff"
