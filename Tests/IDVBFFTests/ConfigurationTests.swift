@@ -251,6 +251,14 @@ extension ConfigurationTests {
         #expect(configuration.log.level.rawValue == "debug")
     }
 
+    @Test func settingsAreTrimmedOfASCIIWhitespaceOnly() {
+        #expect(" \t\r\n\u{0B}\u{0C}key value\n\n".trimmingWhitespace() == "key value")
+        #expect(" \n\t ".trimmingWhitespace() == "")
+        #expect("".trimmingWhitespace() == "")
+        // Other spaces are characters of the value: a key pasted with a no-break space must fail loudly upstream.
+        #expect("\u{A0}key\u{2028}".trimmingWhitespace() == "\u{A0}key\u{2028}")
+    }
+
     @Test func namesOfLogLevelsAndEnvironmentsIgnoreLetterCase() async throws {
         let configuration = try await Self.load(
             environment: Self.environment(["LOG_LEVEL": "WARNING", "CLIENTLOOP_ENV": "Prod"])

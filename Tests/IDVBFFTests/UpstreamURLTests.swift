@@ -60,6 +60,52 @@ extension ConfigurationTests {
         }
     }
 
+    @Test(arguments: [
+        ("graph.clientloop.com", UpstreamURL.Rejection.notAbsolute),
+        ("localhost:9000/graphql", .notAbsolute),
+        ("https:/graph.example.com/", .notAbsolute),
+        (" https://graph.example.com/", .notAbsolute),
+        ("https://", .notAbsolute),
+        ("https://:443/", .notAbsolute),
+        ("ftp://graph.example.com/", .unsupportedScheme("ftp")),
+        ("https://user:secret@graph.example.com/", .containsCredentials),
+        ("https://graph.example.com@evil.example/", .containsCredentials),
+        ("https://graph.example.com/?debug=1", .containsQuery),
+        ("https://graph.example.com?", .containsQuery),
+        ("https://graph.example.com/#top", .containsFragment),
+        ("https://graph.example.com:0/", .invalidPort),
+        ("https://graph.example.com:65536/", .invalidPort),
+        ("https://graph.example.com:/", .invalidPort),
+        ("https://graph.example.com:44x/", .invalidPort),
+        ("https://graph..example.com/", .invalidHost),
+        ("https://gräph.example.com/", .invalidHost),
+        ("https://graph example.com/", .invalidHost),
+        ("https://[::1/", .invalidHost),
+        ("https://[graph]/", .invalidHost),
+        ("https://graph.example.com/a b", .invalidPath),
+        ("https://graph.example.com/%zz", .invalidPath),
+        ("https://graph.example.com/%4", .invalidPath),
+        ("https://graph.example.com/\\x", .invalidPath),
+        ("https://graph.example.com/é", .invalidPath),
+    ])
+    func graphURLRejections(text: String, rejection: UpstreamURL.Rejection) {
+        #expect(throws: rejection) {
+            try UpstreamURL(validating: text)
+        }
+    }
+
+    @Test func graphURLKeepsItsPercentEncodedPath() throws {
+        let url = try UpstreamURL(validating: "https://graph.example.com/v1/a%2Fb;x=1/@:~!$&'()*+,=")
+        #expect(url.path == "/v1/a%2Fb;x=1/@:~!$&'()*+,=")
+    }
+
+    @Test func rejectionsNeverQuoteTheURL() {
+        let rejection = #expect(throws: UpstreamURL.Rejection.self) {
+            try UpstreamURL(validating: "https://user:hunter2@graph.example.com/")
+        }
+        #expect(rejection.map { "\($0)".contains("hunter2") } == false)
+    }
+
     @Test func plainHTTPAllowedOnlyForLoopback() async throws {
         let loopback = try await Self.load(
             environment: Self.environment(["CLIENTLOOP_GRAPH_URL": "http://127.0.0.1:9000/"])

@@ -40,20 +40,24 @@ public struct CORSOrigin: Sendable, Hashable, CustomStringConvertible {
         guard !trimmed.contains("*") else { throw .wildcard }
         guard trimmed.lowercased() != "null" else { throw .null }
         // The scheme ends at the first `:`, which must start `://`; `localhost:3000` has no scheme.
-        guard let colon = trimmed.firstIndex(of: ":"), trimmed[colon...].hasPrefix("://") else { throw .missingScheme }
-
-        let schemeText = trimmed[..<colon].lowercased()
-        guard Self.isSchemeSyntax(schemeText) else { throw .missingScheme }
+        guard let (schemeText, afterScheme) = URLSyntax.splitScheme(trimmed) else { throw .missingScheme }
         guard let scheme = Scheme(rawValue: schemeText) else { throw .unsupportedScheme(schemeText) }
 
-        let afterScheme = trimmed[colon...].dropFirst(3)
-        let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? afterScheme.endIndex
-        let authority = afterScheme[..<authorityEnd]
-        try Self.checkNothingAfterAuthority(afterScheme[authorityEnd...])
+        let (authority, rest) = URLSyntax.splitAuthority(afterScheme)
+        try Self.checkNothingAfterAuthority(rest)
         guard !authority.contains("@") else { throw .containsUserInfo }
 
-        let (host, port) = try Self.splitHostAndPort(authority)
-        self.init(scheme: scheme, host: host, port: port)
+        let hostAndPort: (host: Substring, port: Int?)
+        do {
+            hostAndPort = try URLSyntax.hostAndPort(authority)
+        } catch {
+            switch error {
+            case .missingHost: throw .missingHost
+            case .invalidHost: throw .invalidHost
+            case .invalidPort: throw .invalidPort
+            }
+        }
+        self.init(scheme: scheme, host: String(hostAndPort.host), port: hostAndPort.port)
     }
 
     /// The serialised origin, as browsers send it and as `Access-Control-Allow-Origin` must echo it.
@@ -64,12 +68,6 @@ public struct CORSOrigin: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: Parsing
 
-    /// RFC 3986: a letter, then letters, digits, `+`, `-` or `.`.
-    private static func isSchemeSyntax(_ scheme: String) -> Bool {
-        guard let first = scheme.unicodeScalars.first, first.isASCIILetter else { return false }
-        return scheme.unicodeScalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || "+-.".unicodeScalars.contains($0) }
-    }
-
     /// A bare origin may end in one `/` and nothing else.
     private static func checkNothingAfterAuthority(_ rest: Substring) throws(Rejection) {
         let pathEnd = rest.firstIndex { $0 == "?" || $0 == "#" } ?? rest.endIndex
@@ -79,55 +77,6 @@ public struct CORSOrigin: Sendable, Hashable, CustomStringConvertible {
         if afterPath.hasPrefix("?") { throw .containsQuery }
         if afterPath.hasPrefix("#") { throw .containsFragment }
     }
-
-    private static func splitHostAndPort(_ authority: Substring) throws(Rejection) -> (host: String, port: Int?) {
-        guard !authority.isEmpty else { throw .missingHost }
-        let host: Substring
-        let portText: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw .invalidHost }
-            host = authority[...close]
-            let rest = authority[authority.index(after: close)...]
-            guard rest.isEmpty || rest.hasPrefix(":") else { throw .invalidHost }
-            portText = rest.isEmpty ? nil : rest.dropFirst()
-            guard isIPv6Literal(host.dropFirst().dropLast()) else { throw .invalidHost }
-        } else {
-            let parts = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            host = parts[0]
-            portText = parts.count == 2 ? parts[1] : nil
-            guard !host.isEmpty else { throw .missingHost }
-            guard isHostName(host) else { throw .invalidHost }
-        }
-        guard let portText else { return (String(host), nil) }
-        guard !portText.isEmpty, portText.count <= 5, portText.unicodeScalars.allSatisfy(\.isASCIIDigit),
-            let port = Int(portText), (1...65535).contains(port)
-        else {
-            throw .invalidPort
-        }
-        return (String(host), port)
-    }
-
-    /// Dot-separated labels of ASCII letters, digits, `-` and `_`; internationalised names must be written as
-    /// `xn--` labels, as browsers send them. IPv4 addresses pass as labels of digits.
-    private static func isHostName(_ host: Substring) -> Bool {
-        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.allSatisfy { label in
-            !label.isEmpty && label.count <= 63
-                && label.unicodeScalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || $0 == "-" || $0 == "_" }
-        }
-    }
-
-    /// Hex digits, `:` and `.` (for an embedded IPv4 address); enough to keep anything else out of a header.
-    private static func isIPv6Literal(_ address: Substring) -> Bool {
-        address.contains(":")
-            && address.unicodeScalars.allSatisfy { $0.isASCIIHexDigit || $0 == ":" || $0 == "." }
-    }
-}
-
-extension Unicode.Scalar {
-    fileprivate var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
-    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
-    fileprivate var isASCIIHexDigit: Bool { isASCIIDigit || ("a"..."f").contains(self) || ("A"..."F").contains(self) }
 }
 
 extension CORSOrigin {

@@ -148,7 +148,7 @@ enum ConfigurationSources {
 
     /// Blank values count as unset, so that `HTTP_PORT=` in a compose file does not hide the file's port.
     private static func isBlank(_ text: String) -> Bool {
-        text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        text.trimmingWhitespace().isEmpty
     }
 }
 
@@ -247,7 +247,7 @@ enum ConfigurationFile {
         }
         var kept: [String] = []
         for line in String(describing: error).split(whereSeparator: \.isNewline).prefix(2) {
-            var text = line.trimmingCharacters(in: .whitespaces)
+            var text = String(line).trimmingWhitespace()
             let endsStatement = text.hasSuffix(":")
             if endsStatement {
                 text.removeLast()

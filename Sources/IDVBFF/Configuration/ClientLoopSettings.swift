@@ -1,5 +1,4 @@
 public import EventHTTP
-import Foundation
 
 /// How to reach and authenticate with the ClientLoop GraphQL API upstream.
 public struct ClientLoopSettings: Sendable, Equatable {
@@ -172,7 +171,7 @@ extension ClientLoopSettings {
             return nil
         case .success(let contents):
             // Secret files usually end with a newline; the key is what lies between the whitespace.
-            let key = contents.trimmingCharacters(in: .whitespacesAndNewlines)
+            let key = contents.trimmingWhitespace()
             guard !key.isEmpty else {
                 problems.append(ConfigurationProblem(.clientLoopAPIKeyFile, "\"\(path)\" is empty"))
                 return nil

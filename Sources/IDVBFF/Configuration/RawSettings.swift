@@ -1,5 +1,4 @@
 import Configuration
-import Foundation
 
 /// The text of every setting that is set, each taken from the source with the highest precedence.
 ///
@@ -63,7 +62,7 @@ struct RawSettings: Sendable {
     }
 
     private static func trimmedOrNil(_ text: String) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         return trimmed.isEmpty ? nil : trimmed
     }
 }
@@ -122,5 +121,18 @@ extension RawSettings {
             return nil
         }
         return number
+    }
+}
+
+extension String {
+    /// The text without leading and trailing ASCII white space: spaces, tabs, line breaks, vertical tabs and form
+    /// feeds, as around a padded environment value or before a secret file's final newline.
+    func trimmingWhitespace() -> String {
+        let isWhitespace = { (byte: UInt8) in byte == 0x20 || (0x09...0x0D).contains(byte) }
+        guard let first = utf8.firstIndex(where: { !isWhitespace($0) }), let last = utf8.lastIndex(where: { !isWhitespace($0) })
+        else {
+            return ""
+        }
+        return String(self[first...last])
     }
 }

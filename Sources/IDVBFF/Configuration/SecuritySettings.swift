@@ -1,5 +1,4 @@
 public import EventHTTP
-import Foundation
 
 /// What protects `POST /idv-session` on the open web: which origins may call it, how often, through which
 /// proxies, and whose contact a caller may verify.
@@ -192,6 +191,6 @@ extension SecuritySettings {
 
     /// A comma-separated setting as its non-empty, trimmed entries.
     static func list(_ text: String?) -> [String] {
-        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        (text ?? "").split(separator: ",").map { String($0.trimmingSpacesAndTabs()) }.filter { !$0.isEmpty }
     }
 }

@@ -1,5 +1,4 @@
 public import EventHTTP
-import Foundation
 
 /// The application's rule for upstream endpoints (`clientloop.graph_url`, `jwt.jwks_url`): only `https`, except
 /// plain `http` for loopback hosts (`localhost`, 127.0.0.0/8, `::1`), where a local stand-in for the upstream may
@@ -15,6 +14,10 @@ extension UpstreamURL {
         case plainHTTPToNonLoopbackHost(String)
         /// The URL carries a user name or password.
         case containsCredentials
+        /// The host is not a host name, an IPv4 address or a bracketed IPv6 address.
+        case invalidHost
+        /// The path holds a character that must be percent-encoded, or a broken percent-escape.
+        case invalidPath
         /// The URL has a query.
         case containsQuery
         /// The URL has a fragment.
@@ -33,6 +36,10 @@ extension UpstreamURL {
                 "uses plain http with \"\(host)\"; use https (http is allowed only for localhost, 127.0.0.0/8 and ::1)"
             case .containsCredentials:
                 "must not contain a user name or password"
+            case .invalidHost:
+                "has an invalid host; write international names as xn-- labels"
+            case .invalidPath:
+                "has a path with a character that must be percent-encoded"
             case .containsQuery:
                 "must not contain a query"
             case .containsFragment:
@@ -55,38 +62,35 @@ extension UpstreamURL {
     /// - Parameter text: The URL, such as `https://graph.clientloop.com/` or `http://127.0.0.1:9000/graphql`.
     /// - Throws: ``Rejection`` when the URL is not acceptable.
     public init(validating text: String) throws(Rejection) {
-        guard let components = URLComponents(string: text),
-            let schemeText = components.scheme?.lowercased(),
-            let rawHost = components.host, !rawHost.isEmpty
-        else {
-            throw .notAbsolute
+        guard let (schemeText, afterScheme) = URLSyntax.splitScheme(text[...]) else { throw .notAbsolute }
+        let (authority, rest) = URLSyntax.splitAuthority(afterScheme)
+        guard !authority.contains("@") else { throw .containsCredentials }
+        guard let scheme = Scheme(rawValue: schemeText) else { throw .unsupportedScheme(schemeText) }
+
+        let hostAndPort: (host: Substring, port: Int?)
+        do {
+            hostAndPort = try URLSyntax.hostAndPort(authority)
+        } catch {
+            switch error {
+            case .missingHost: throw .notAbsolute
+            case .invalidHost: throw .invalidHost
+            case .invalidPort: throw .invalidPort
+            }
         }
-        guard components.user == nil, components.password == nil else {
-            throw .containsCredentials
-        }
-        guard let scheme = Scheme(rawValue: schemeText) else {
-            throw .unsupportedScheme(schemeText)
-        }
-        let host = Self.unbracketed(rawHost.lowercased())
+        let bracketed = hostAndPort.host
+        let host = (bracketed.hasPrefix("[") ? bracketed.dropFirst().dropLast() : bracketed).lowercased()
         if scheme == .http, !LoopbackHost.contains(host) {
             throw .plainHTTPToNonLoopbackHost(host)
         }
-        guard components.query == nil else {
-            throw .containsQuery
-        }
-        guard components.fragment == nil else {
-            throw .containsFragment
-        }
-        let port = components.port ?? scheme.defaultPort
-        guard (1...65535).contains(port) else {
-            throw .invalidPort
-        }
-        let path = components.percentEncodedPath
-        self.init(scheme: scheme, host: host, port: port, path: path.isEmpty ? "/" : path)
-    }
 
-    /// Foundation reports IPv6 hosts with brackets on some platforms and without on others.
-    private static func unbracketed(_ host: String) -> String {
-        host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let pathEnd = rest.firstIndex { $0 == "?" || $0 == "#" } ?? rest.endIndex
+        if rest[pathEnd...].hasPrefix("?") { throw .containsQuery }
+        if rest[pathEnd...].hasPrefix("#") { throw .containsFragment }
+        let path = rest[..<pathEnd]
+        guard path.isEmpty || URLSyntax.isPercentEncodedPath(path) else { throw .invalidPath }
+        self.init(
+            scheme: scheme, host: host, port: hostAndPort.port ?? scheme.defaultPort,
+            path: path.isEmpty ? "/" : String(path)
+        )
     }
 }

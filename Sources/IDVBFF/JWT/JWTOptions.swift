@@ -1,4 +1,3 @@
-import Foundation
 
 /// How contact tokens from the integrator's identity provider are checked (`jwt.*` settings).
 public struct JWTOptions: Sendable, Equatable {
@@ -51,12 +50,12 @@ public struct JWTOptions: Sendable, Equatable {
         var problems: [ConfigurationProblem] = []
         if issuer.isEmpty {
             problems.append(ConfigurationProblem(.jwtIssuer, "is required when contact.policy is jwt"))
-        } else if issuer != issuer.trimmingCharacters(in: .whitespacesAndNewlines) {
+        } else if issuer != issuer.trimmingWhitespace() {
             problems.append(ConfigurationProblem(.jwtIssuer, "must not start or end with whitespace; it is compared exactly"))
         }
         if audience.isEmpty {
             problems.append(ConfigurationProblem(.jwtAudience, "is required when contact.policy is jwt"))
-        } else if audience != audience.trimmingCharacters(in: .whitespacesAndNewlines) {
+        } else if audience != audience.trimmingWhitespace() {
             problems.append(ConfigurationProblem(.jwtAudience, "must not start or end with whitespace; it is compared exactly"))
         }
         problems += algorithmProblems
