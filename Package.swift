@@ -8,13 +8,11 @@ let upcomingFeatures: [SwiftSetting] = [
 ]
 
 // The release link keeps the memory a running server maps small: lld packs the 100,000 relative relocations
-// (DT_RELR, glibc 2.36), the symbol table is not exported (nothing loads plugins), the functions the server runs
+// (DT_RELR, glibc 2.36), the symbol table is not exported (nothing loads plugins), and the functions the server runs
 // from exec through a load come first, in the order scripts/link-order.sh recorded, so they share pages instead of
-// being spread over 23 MB of code that the kernel maps 64 KiB per fault; and libstdc++ (the Swift runtime's C++
-// library, which the toolchain names as -lstdc++) resolves to the linker script in static-cxx/, which takes it from
-// its archive: loading the shared library and relocating it made 1.4 MB of its pages resident at every start.
+// being spread over 23 MB of code that the kernel maps 64 KiB per fault. scripts/release-build.sh, the build the
+// image ships, also links the C library in (a static PIE).
 let releaseLinkerFlags = [
-    "-L", "\(Context.packageDirectory)/Sources/idv-bff/static-cxx",
     "-use-ld=lld",
     "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
     "-Xlinker", "--no-export-dynamic",
@@ -23,10 +21,11 @@ let releaseLinkerFlags = [
 ]
 
 // The C libraries the shim wraps. Debug builds (the tests, the fuzzer) link the shared ones; release builds
-// take them from their archives, so only the code it calls is mapped and relocated at start (1.4 MB less
-// resident) and the runtime image needs no libevent or OpenSSL package. An OpenSSL fix then means a rebuild.
+// take them from their archives (named as files, so the link can be static or not), so only the code it calls is
+// mapped and relocated at start (1.4 MB less resident) and the runtime image needs no libevent or OpenSSL package.
+// An OpenSSL fix then means a rebuild.
 let cLibraries = ["event_openssl", "event_pthreads", "event", "ssl", "crypto"]
-let staticCLibraryFlags = ["-Xlinker", "-Bstatic"] + cLibraries.flatMap { ["-Xlinker", "-l\($0)"] } + ["-Xlinker", "-Bdynamic"]
+let staticCLibraryFlags = cLibraries.flatMap { ["-Xlinker", "-l:lib\($0).a"] }
 
 let package = Package(
     name: "idv-bff",
@@ -108,7 +107,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["link-order.txt", "static-cxx"],
+            exclude: ["link-order.txt"],
             swiftSettings: upcomingFeatures,
             linkerSettings: [.unsafeFlags(releaseLinkerFlags, .when(configuration: .release))]
         ),

@@ -122,8 +122,20 @@ awk -F, -v r="$requests" '
 grep -q instructions "$work/perf.csv" || echo "instructions per request:               not measurable here (no hardware PMU)"
 
 # Heap allocations per request: a count as stable as instructions that needs no PMU, from uprobes on the C library's
-# allocator (the Swift runtime, libevent and OpenSSL all allocate through it).
-libc="$(ldd "$binary" | awk '/libc\.so\.6/ {print $3}')"
+# allocator (the Swift runtime, libevent and OpenSSL all allocate through it): the binary's own copy in the static
+# release build, else the shared library's. The probes go straight to tracefs, at file offsets: perf probe looks a
+# function up in the DWARF, which the C library's archive does not carry.
+allocator="$binary"
+nm "$binary" | grep -q ' [Tt] malloc$' || allocator="$(ldd "$binary" | awk '/libc\.so\.6/ {print $3}')"
+tracefs=/sys/kernel/tracing
+[ -e "$tracefs/uprobe_events" ] || tracefs=/sys/kernel/debug/tracing
+add_allocator_probes() {
+  local function at
+  for function in malloc calloc realloc; do
+    at="$($probe offset "$allocator" "$function")" || return 1
+    echo "p:idvbench/$function $allocator:$at" >>"$tracefs/uprobe_events" || return 1
+  done
+}
 perf probe -q -d 'idvbench:*' 2>/dev/null || true
 allocations() {  # allocations NAME LABEL [wrk args]: the allocations per request of one setting's server
   local label="$2" pid_var="pid_$1" port_var="port_$1" requests; shift 2
@@ -134,7 +146,7 @@ allocations() {  # allocations NAME LABEL [wrk args]: the allocations per reques
     END {printf "%-40s%.1f (malloc %.1f, calloc %.1f, realloc %.1f)\n", label, total / r, n["malloc"] / r,
          n["calloc"] / r, n["realloc"] / r}' "$work/alloc.csv"
 }
-if perf probe -q -x "$libc" -a 'idvbench:malloc=malloc' -a 'idvbench:calloc=calloc' -a 'idvbench:realloc=realloc' 2>"$work/probe.err"; then
+if add_allocator_probes 2>"$work/probe.err"; then
   allocations lean "allocations per request:"
   allocations info "  at LOG_LEVEL=info:"
   allocations limits "  with rate limit and CORS:" -H "Origin: https://app.example.com"

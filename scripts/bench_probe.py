@@ -7,6 +7,9 @@
                                             "open" once every answer is read, then hold them until stdin closes
   bench_probe.py jwt DIRECTORY              write an Ed25519 JWKS (DIRECTORY/jwks.json) and print a token for it
                                             (iss bench, aud idv-bff, no contact claim, valid for a day)
+  bench_probe.py offset FILE SYMBOL         print the file offset of SYMBOL's code in the ELF FILE, for a uprobe
+                                            (perf probe cannot place one by name in a binary whose DWARF lacks it,
+                                            as the C library's functions in the static release build)
 """
 
 import base64
@@ -87,6 +90,31 @@ def jwt(directory):
     print(f"{header}.{claims}.{b64url(signature)}")
 
 
+def offset(path, symbol):
+    """The file offset of `symbol`: its address, moved from its loadable segment's addresses to the file's."""
+    address = None
+    for flags in ([], ["-D"]):  # the symbol table, else the dynamic one (a stripped shared library)
+        listing = subprocess.run(["nm", *flags, "--defined-only", path], capture_output=True, text=True).stdout
+        for line in listing.splitlines():
+            fields = line.split()
+            if len(fields) == 3 and fields[2].split("@")[0] == symbol and fields[1] in "TtWw":
+                address = int(fields[0], 16)
+                break
+        if address is not None:
+            break
+    if address is None:
+        sys.exit(f"{symbol} is not defined in {path}")
+    headers = subprocess.run(["readelf", "-lW", path], capture_output=True, text=True).stdout
+    for line in headers.splitlines():
+        fields = line.split()
+        if fields[:1] == ["LOAD"]:
+            file_offset, virtual, size = int(fields[1], 16), int(fields[2], 16), int(fields[5], 16)
+            if virtual <= address < virtual + size:
+                print(hex(address - virtual + file_offset))
+                return
+    sys.exit(f"{symbol} is in no loadable segment of {path}")
+
+
 def main():
     mode = sys.argv[1]
     if mode == "ready":
@@ -95,6 +123,8 @@ def main():
         idle(int(sys.argv[2]), int(sys.argv[3]))
     elif mode == "jwt":
         jwt(sys.argv[2])
+    elif mode == "offset":
+        offset(sys.argv[2], sys.argv[3])
     else:
         sys.exit(__doc__)
 

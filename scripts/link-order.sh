@@ -87,5 +87,5 @@ for round in $(seq "$rounds"); do
     rm -f "$binary"  # relink with the longer list
     scripts/release-build.sh >/dev/null
   fi
-  [ "$added" -lt 10 ] && break
+  if [ "$added" -lt 10 ]; then break; fi  # (as `[ ] && break`, the last round would end the script with 1)
 done
