@@ -125,8 +125,10 @@ grep -q instructions "$work/perf.csv" || echo "instructions per request:        
 # allocator (the Swift runtime, libevent and OpenSSL all allocate through it): the binary's own copy in the static
 # release build, else the shared library's. The probes go straight to tracefs, at file offsets: perf probe looks a
 # function up in the DWARF, which the C library's archive does not carry.
-allocator="$binary"
-nm "$binary" | grep -q ' [Tt] malloc$' || allocator="$(ldd "$binary" | awk '/libc\.so\.6/ {print $3}')"
+allocator="$(readlink -f "$binary")"  # tracefs wants the path the kernel resolves
+# (awk reads the whole listing: grep -q would leave nm to die of SIGPIPE, which pipefail counts as a failure)
+nm --defined-only "$binary" | awk '$3 == "malloc" {found = 1} END {exit !found}' ||
+  allocator="$(ldd "$binary" | awk '/libc\.so\.6/ {print $3}')"
 tracefs=/sys/kernel/tracing
 [ -e "$tracefs/uprobe_events" ] || tracefs=/sys/kernel/debug/tracing
 add_allocator_probes() {
