@@ -2,7 +2,8 @@ public import EventHTTP
 
 /// The application's rule for upstream endpoints (`clientloop.graph_url`, `jwt.jwks_url`): only `https`, except
 /// plain `http` for loopback hosts (`localhost`, 127.0.0.0/8, `::1`), where a local stand-in for the upstream may
-/// run. User names, passwords, queries and fragments are rejected.
+/// run. User names, passwords, queries and fragments are rejected; the host must be ASCII (international names as
+/// `xn--` labels) and the path percent-encoded, as RFC 3986 writes it.
 extension UpstreamURL {
     /// Why a URL is not accepted as an upstream endpoint.
     public enum Rejection: Error, Sendable, Equatable, CustomStringConvertible {

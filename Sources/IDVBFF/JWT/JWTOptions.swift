@@ -1,4 +1,3 @@
-
 /// How contact tokens from the integrator's identity provider are checked (`jwt.*` settings).
 public struct JWTOptions: Sendable, Equatable {
     /// The `iss` a token must carry, exactly (`jwt.issuer`).
