@@ -12,7 +12,8 @@ WORKDIR /src
 COPY Package.swift Package.resolved ./
 RUN swift package resolve
 COPY . .
-# The Swift runtime, Foundation, libevent and OpenSSL linked in: the runtime image needs none of their packages.
+# One static PIE (the Swift runtime, Foundation, libevent, OpenSSL and the C library linked in): the runtime image
+# needs none of their packages.
 RUN install -D -m 0755 "$(scripts/release-build.sh)" /out/idv-bff
 
 FROM debian:bookworm-slim
