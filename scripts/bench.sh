@@ -6,7 +6,7 @@
 # over a long run. README "Performance" has the figures and what each optimisation bought.
 #
 # Usage: scripts/bench.sh [seconds per run, default 8] [long-run seconds, default 30]
-# Needs (Debian): wrk nginx libnginx-mod-http-echo openssl linux-perf python3, and swift to build. Run as root for perf (instructions are
+# Needs (Debian): wrk nginx libnginx-mod-http-echo openssl linux-perf valgrind python3, and swift to build. Run as root for perf (instructions are
 # then skipped otherwise). Traffic stays on 127.0.0.1. IDV_BFF_BINARY=path measures that build instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -119,7 +119,13 @@ requests="$(awk '/requests in/ {print $1}' "$work/wrk-perf.out")"
 awk -F, -v r="$requests" '
   $3 == "task-clock" {printf "CPU time per request (server):          %.1f us (%d requests)\n", $1 * 1000 / r, r}
   $3 == "instructions:u" {printf "instructions per request (user space):  %.0f\n", $1 / r}' "$work/perf.csv"
-grep -q instructions "$work/perf.csv" || echo "instructions per request:               not measurable here (no hardware PMU)"
+grep -q instructions "$work/perf.csv" || echo "instructions per request (perf):        not measurable here (no hardware PMU)"
+# Counted exactly, PMU or not, by callgrind (the same requests, served far more slowly).
+if command -v valgrind >/dev/null; then
+  IDV_BFF_BINARY="$binary" bash scripts/instructions.sh 5
+else
+  echo "instructions per request (callgrind):   not measured (valgrind is not installed)"
+fi
 
 # Heap allocations per request: a count as stable as instructions that needs no PMU, from uprobes on the C library's
 # allocator (the Swift runtime, libevent and OpenSSL all allocate through it): the binary's own copy in the static
