@@ -136,6 +136,8 @@ let package = Package(
                 // Tests sign tokens and generate RSA/EC/EdDSA keys as an identity provider would.
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+                // The library's own traceparent text, which the request trace's faster one must equal.
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
             ],
             swiftSettings: upcomingFeatures
         ),

@@ -41,6 +41,10 @@ struct HTTPHeadersTests {
         #expect("[".utf8.elementsEqualIgnoringASCIICase("{".utf8) == false)
         #expect("Zz".utf8.elementsEqualIgnoringASCIICase("zZ".utf8))
         #expect("É".utf8.elementsEqualIgnoringASCIICase("é".utf8) == false)
+        // Strings too long to be stored inline (compared in their own storage), and those against inline ones.
+        #expect("Content-Security-Policy-Report-Only".utf8.elementsEqualIgnoringASCIICase("content-security-policy-report-only".utf8))
+        #expect(!"Content-Security-Policy-Report-Only".utf8.elementsEqualIgnoringASCIICase("Content-Security-Policy-Report-Onlx".utf8))
+        #expect(!"Content-Type".utf8.elementsEqualIgnoringASCIICase("Content-Security-Policy".utf8))
         // The same through the sequence form, which has no length to compare first.
         #expect(AnySequence("Host".utf8).elementsEqualIgnoringASCIICase(AnySequence("hosT".utf8)))
         #expect(!AnySequence("Host".utf8).elementsEqualIgnoringASCIICase(AnySequence("hosts".utf8)))

@@ -27,6 +27,18 @@ struct RequestFramingRuleTests {
         }
     }
 
+    /// The character classes are switches for speed; every byte is checked against the grammar's lists.
+    @Test func tokenAndAuthorityCharactersAreExactlyTheGrammars() {
+        let alphanumeric = Set((UInt8(ascii: "0")...UInt8(ascii: "9")).map { $0 } + (UInt8(ascii: "a")...UInt8(ascii: "z")).map { $0 }
+            + (UInt8(ascii: "A")...UInt8(ascii: "Z")).map { $0 })
+        let tchar = alphanumeric.union("!#$%&'*+-.^_`|~".utf8)
+        let authority = alphanumeric.union("-._~%!$&'()*+,;=:[]".utf8)
+        for byte in UInt8.min...UInt8.max {
+            #expect(RequestFraming.isTokenCharacter(byte) == tchar.contains(byte), "tchar \(byte)")
+            #expect(RequestFraming.isAuthorityCharacter(byte) == authority.contains(byte), "authority \(byte)")
+        }
+    }
+
     @Test func unambiguousRequestsPass() {
         #expect(Self.violation([("Host", "a"), ("Content-Length", "12")]) == nil)
         #expect(Self.violation([("host", "a")]) == nil)

@@ -172,7 +172,15 @@ struct UpstreamResponseParserTests {
             == "POST /graphql HTTP/1.1\r\nHost: graph.example:8443\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
         let get = try #require(UpstreamCall.serialize(UpstreamRequest(method: .get, headers: [:]), targetAndHost: targetAndHost))
         #expect(String(decoding: get, as: UTF8.self) == "GET /graphql HTTP/1.1\r\nHost: graph.example:8443\r\n\r\n")
-        for headers: HTTPHeaders in [["X": "a\r\nInjected: 1"], ["X\r\nY": "a"], ["Bad Name": "a"], ["Content-Length": "5"], ["host": "evil"]] {
+        // The length in decimal, whatever its digits (a bodiless POST says 0).
+        for length in [0, 9, 10, 100, 12_345] {
+            let post = try #require(UpstreamCall.serialize(UpstreamRequest(headers: [:], body: Array(repeating: 0x61, count: length)),
+                                                           targetAndHost: targetAndHost))
+            #expect(String(decoding: post, as: UTF8.self)
+                == "POST /graphql HTTP/1.1\r\nHost: graph.example:8443\r\nContent-Length: \(length)\r\n\r\n" + String(repeating: "a", count: length))
+        }
+        for headers: HTTPHeaders in [["X": "a\r\nInjected: 1"], ["X\r\nY": "a"], ["Bad Name": "a"], ["Content-Length": "5"], ["host": "evil"],
+                                     ["": "a"], ["X": "a\u{7F}"], ["X": "a\nb"]] {
             #expect(UpstreamCall.serialize(UpstreamRequest(headers: headers), targetAndHost: targetAndHost) == nil, "\(headers)")
         }
     }

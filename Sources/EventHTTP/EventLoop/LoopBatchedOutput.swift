@@ -15,12 +15,17 @@ public enum LoopBatchedOutput {
     /// Writes `line` (newline included) to standard error, at the end of this loop turn or, with `now`, at once
     /// after the lines gathered before it.
     public static func writeLine(_ line: String, now: Bool = false) {
+        var line = line
+        line.withUTF8 { writeLine($0, now: now) }
+    }
+
+    /// The same for a line's UTF-8 bytes.
+    public static func writeLine(_ line: UnsafeBufferPointer<UInt8>, now: Bool = false) {
         if let batch = LoopBatch.current {
             batch.append(line)
             if now { batch.flush() }
         } else {
-            var line = line
-            line.withUTF8 { writeAll($0) }
+            writeAll(line)
         }
     }
 
@@ -62,10 +67,9 @@ private final class LoopBatch {
         flushEvent = try LoopEvent.user(on: base) { [unowned self] in flush() }
     }
 
-    func append(_ line: String) {
+    func append(_ line: UnsafeBufferPointer<UInt8>) {
         if bytes.isEmpty { flushEvent.activate() }
-        var line = line
-        line.withUTF8 { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: line)
         if bytes.count >= Self.limit { flush() }
     }
 

@@ -77,6 +77,22 @@ extension Collection where Element == UInt8 {
     }
 }
 
+extension String.UTF8View {
+    /// As for collections, compared over both strings' contiguous UTF-8 when they have it (native strings do): the
+    /// generic path walks string indices, and this comparison runs for every field lookup of every request.
+    @inlinable
+    public func elementsEqualIgnoringASCIICase(_ other: String.UTF8View) -> Bool {
+        guard count == other.count else { return false }
+        let contiguous = withContiguousStorageIfAvailable { mine in
+            other.withContiguousStorageIfAvailable { theirs in
+                !zip(mine, theirs).contains { lowercasedASCII($0) != lowercasedASCII($1) }
+            }
+        }
+        if let contiguous, let equal = contiguous { return equal }
+        return elementsEqual(other) { lowercasedASCII($0) == lowercasedASCII($1) }
+    }
+}
+
 @inline(__always) @usableFromInline
 func lowercasedASCII(_ byte: UInt8) -> UInt8 {
     (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte

@@ -81,12 +81,16 @@ public enum RequestFraming {
 
     /// RFC 3986 §3.2: what a host (name, IPv4, or bracketed IPv6 literal) and port are written with. An empty Host
     /// is allowed (RFC 9112 §3.2).
-    private static func isAuthorityCharacter(_ byte: UInt8) -> Bool {
+    static func isAuthorityCharacter(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
             true
+        // `-._~%!$&'()*+,;=:[]`; `$` to `.` is the run `$%&'()*+,-.`.
+        case UInt8(ascii: "!"), UInt8(ascii: "$")...UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: ";"),
+            UInt8(ascii: "="), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            true
         default:
-            "-._~%!$&'()*+,;=:[]".utf8.contains(byte)
+            false
         }
     }
 
@@ -100,8 +104,14 @@ public enum RequestFraming {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
             true
+        // The punctuation `!#$%&'*+-.^_`|~`, as cases rather than a search of a string: every byte of every field
+        // name the server reads and sends is tested.
+        case UInt8(ascii: "!"), UInt8(ascii: "#")...UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+            UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
         default:
-            "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            false
         }
     }
 }

@@ -22,6 +22,7 @@ final class HTTPServerLoop: @unchecked Sendable {
     private let options: HTTPServerOptions
     private let logger: Logger
     private var requestIDs = RequestIDGenerator()
+    private var date = HTTPDate()
 
     /// Requests handed to a handler that have not been answered yet.
     private var awaitingResponse = 0
@@ -254,6 +255,9 @@ final class HTTPServerLoop: @unchecked Sendable {
         let headers = evhttp_request_get_output_headers(request)
         response.headers.add(to: headers)
         HTTPHeaders.add(name: RequestID.headerName, value: context.requestID, to: headers)
+        if !response.headers.contains("Date") {
+            HTTPHeaders.add(name: "Date", value: date.now(), to: headers)
+        }
         if lifecycle.phase != .serving, !response.headers.contains("Connection") {
             // From the stop signal on, pooling clients and proxies must move to another instance: this connection
             // ends with this answer, so no request can reach it once the listeners have closed.

@@ -46,21 +46,48 @@ final class UpstreamCall {
         bytes.append(contentsOf: request.method.rawValue.utf8)
         bytes.append(contentsOf: targetAndHost)
         for field in request.headers {
-            guard RequestFraming.isToken(field.name), field.value.utf8.allSatisfy(isFieldValueByte),
-                !field.name.utf8.elementsEqualIgnoringASCIICase("Host".utf8),
-                !field.name.utf8.elementsEqualIgnoringASCIICase("Content-Length".utf8)
+            guard !field.name.utf8.elementsEqualIgnoringASCIICase("Host".utf8),
+                !field.name.utf8.elementsEqualIgnoringASCIICase("Content-Length".utf8),
+                !field.name.isEmpty, append(field.name, to: &bytes, where: RequestFraming.isTokenCharacter)
             else { return nil }
-            bytes.append(contentsOf: field.name.utf8)
-            bytes.append(contentsOf: ": ".utf8)
-            bytes.append(contentsOf: field.value.utf8)
-            bytes.append(contentsOf: "\r\n".utf8)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(UInt8(ascii: " "))
+            guard append(field.value, to: &bytes, where: isFieldValueByte) else { return nil }
+            bytes.append(13)
+            bytes.append(10)
         }
         if request.method != .get || !request.body.isEmpty {
-            bytes.append(contentsOf: "Content-Length: \(request.body.count)\r\n".utf8)
+            bytes.append(contentsOf: "Content-Length: ".utf8)
+            appendDecimal(request.body.count, to: &bytes)
+            bytes.append(13)
+            bytes.append(10)
         }
-        bytes.append(contentsOf: "\r\n".utf8)
+        bytes.append(13)
+        bytes.append(10)
         bytes.append(contentsOf: request.body)
         return bytes
+    }
+
+    /// Appends the UTF-8 of `text` if every byte passes `isAllowed`, in one copy from the string's own storage
+    /// (the request's fields are checked and copied on every mint); false if a byte does not.
+    @inline(__always)
+    private static func append(_ text: String, to bytes: inout [UInt8], where isAllowed: (UInt8) -> Bool) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            guard utf8.allSatisfy(isAllowed) else { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+    }
+
+    /// A length in decimal, most significant digit first, without a string in between.
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        } while divisor > 0
     }
 
     /// Bytes the connection read while this call is on it.

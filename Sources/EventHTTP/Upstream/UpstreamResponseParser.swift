@@ -62,7 +62,10 @@ struct UpstreamResponseParser {
         buffer.append(contentsOf: bytes)
         while head == nil {
             guard let headLength = try headEnd() else { return nil }
-            let parsed = try Self.parseHead(buffer[..<headLength], maxBodyBytes: maxBodyBytes)
+            // Parsed in the buffer's storage: array slices would check and retain on every byte of the head.
+            let parsed = try buffer.withUnsafeBufferPointer { bytes in
+                Result { () throws(Failure) in try Self.parseHead(bytes[..<headLength], maxBodyBytes: maxBodyBytes) }
+            }.get()
             buffer.removeSubrange(..<headLength)
             headScanStart = 0
             if let parsed { head = parsed }  // nil: an interim response, skipped
@@ -81,16 +84,22 @@ struct UpstreamResponseParser {
 
     /// The length of the head with its empty line, once it has all arrived.
     private mutating func headEnd() throws(Failure) -> Int? {
-        var index = max(0, headScanStart - 3)
-        while index + 4 <= buffer.count {
-            // Refused as soon as seen: a head of bare LFs would otherwise be waited on until the close.
-            guard buffer[index] != 10 || (index > 0 && buffer[index - 1] == 13) else { throw .malformed("a bare LF in the head") }
-            if buffer[index] == 13, buffer[index + 1] == 10, buffer[index + 2] == 13, buffer[index + 3] == 10 {
-                guard index + 4 <= Self.maxHeadBytes else { throw .tooLarge }
-                return index + 4
+        let end = try buffer.withUnsafeBufferPointer { buffer in
+            Result { () throws(Failure) -> Int? in
+                var index = max(0, headScanStart - 3)
+                while index + 4 <= buffer.count {
+                    // Refused as soon as seen: a head of bare LFs would otherwise be waited on until the close.
+                    guard buffer[index] != 10 || (index > 0 && buffer[index - 1] == 13) else { throw .malformed("a bare LF in the head") }
+                    if buffer[index] == 13, buffer[index + 1] == 10, buffer[index + 2] == 13, buffer[index + 3] == 10 {
+                        guard index + 4 <= Self.maxHeadBytes else { throw .tooLarge }
+                        return index + 4
+                    }
+                    index += 1
+                }
+                return nil
             }
-            index += 1
-        }
+        }.get()
+        if let end { return end }
         headScanStart = buffer.count
         guard buffer.count <= Self.maxHeadBytes else { throw .tooLarge }
         return nil
@@ -98,11 +107,12 @@ struct UpstreamResponseParser {
 
     /// The parsed head, or nil for an interim (1xx) response. Read line by line in place: the only allocations are
     /// the header strings and their list.
-    private static func parseHead(_ bytes: ArraySlice<UInt8>, maxBodyBytes: Int) throws(Failure) -> Head? {
+    private static func parseHead(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, maxBodyBytes: Int) throws(Failure) -> Head? {
         // Without the final CRLF CRLF; every line must end in CRLF. A bare LF was refused as it arrived (`headEnd`);
         // a CR must be followed by LF.
         let text = bytes.dropLast(4)
         var headers = HTTPHeaders()
+        headers.reserveCapacity(8)  // a typical answer's fields, without growing the list three times
         var status = 0, minorVersion = 0
         var lineStart = text.startIndex
         var index = text.startIndex
@@ -133,7 +143,7 @@ struct UpstreamResponseParser {
     }
 
     /// `HTTP/1.0` or `HTTP/1.1`, a space, three digits, then the end or a space and a reason phrase.
-    private static func parseStatusLine(_ line: ArraySlice<UInt8>) throws(Failure) -> (status: Int, minorVersion: Int) {
+    private static func parseStatusLine(_ line: Slice<UnsafeBufferPointer<UInt8>>) throws(Failure) -> (status: Int, minorVersion: Int) {
         let start = line.startIndex
         guard line.count >= 12, line[start..<(start + 7)].elementsEqual("HTTP/1.".utf8),
             line[start + 7] == 0x30 || line[start + 7] == 0x31, line[start + 8] == 0x20,
@@ -146,7 +156,9 @@ struct UpstreamResponseParser {
         return (status, Int(line[start + 7] - 0x30))
     }
 
-    private static func parseField(_ line: ArraySlice<UInt8>) throws(Failure) -> (name: String, value: String) {
+    /// Generic for the head (read in place) and for trailers (read from the array).
+    private static func parseField<Line: BidirectionalCollection<UInt8>>(_ line: Line) throws(Failure) -> (name: String, value: String)
+    where Line.Index == Int, Line.SubSequence == Line {
         guard let first = line.first, !isSpaceOrTab(first) else { throw .malformed("obsolete line folding in the head") }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw .malformed("a header line without a colon") }
         let name = line[..<colon]

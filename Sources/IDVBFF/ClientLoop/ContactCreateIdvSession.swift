@@ -45,12 +45,11 @@ public enum ContactCreateIdvSession {
         /// The body asking for `contactId`'s session, or a new contact's when `nil`.
         public func bytes(contactId: String?) -> [UInt8] {
             guard let contactId else { return withoutContact }
-            var member = "\"contactId\":"
-            JSONText.appendString(contactId, to: &member)
-            member += ","
             var body = head
-            body.reserveCapacity(head.count + member.utf8.count + orgIdMember.count)
-            body += member.utf8
+            body.reserveCapacity(head.count + 16 + contactId.utf8.count + orgIdMember.count)
+            body += "\"contactId\":".utf8
+            JSONText.appendString(contactId, to: &body)
+            body.append(UInt8(ascii: ","))
             body += orgIdMember
             return body
         }

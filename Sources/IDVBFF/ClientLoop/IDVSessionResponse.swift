@@ -19,14 +19,16 @@ public struct IDVSessionResponse: Sendable, Equatable {
     ///
     /// Written directly rather than with `JSONEncoder`, which guarantees no member order other than sorted.
     public var jsonBody: [UInt8] {
-        var text = "{\"token\":"
-        JSONText.appendString(token, to: &text)
-        text += ",\"expiresAt\":"
-        JSONText.appendString(expiresAt, to: &text)
-        text += ",\"env\":"
-        JSONText.appendString(env, to: &text)
-        text += "}"
-        return Array(text.utf8)
+        var body: [UInt8] = []
+        body.reserveCapacity(40 + token.utf8.count + expiresAt.utf8.count + env.utf8.count)
+        body += "{\"token\":".utf8
+        JSONText.appendString(token, to: &body)
+        body += ",\"expiresAt\":".utf8
+        JSONText.appendString(expiresAt, to: &body)
+        body += ",\"env\":".utf8
+        JSONText.appendString(env, to: &body)
+        body.append(UInt8(ascii: "}"))
+        return body
     }
 
     /// The `200` response: JSON. (It leaves with `Cache-Control: no-store`, as every response does: the token is a

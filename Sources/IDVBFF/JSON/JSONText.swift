@@ -3,46 +3,51 @@
 public enum JSONText {
     /// Appends `value` as a JSON string literal, escaping quotes, backslashes, control characters and U+2028/9.
     public static func appendString(_ value: String, to output: inout String) {
-        output += "\""
-        if !needsEscaping(value) {
-            output += value
-            output += "\""
-            return
-        }
-        var pending = value.unicodeScalars.startIndex
-        let scalars = value.unicodeScalars
-        var index = pending
-        while index != scalars.endIndex {
-            let scalar = scalars[index]
-            if scalar == "\"" || scalar == "\\" || scalar.value < 0x20 || scalar == "\u{2028}" || scalar == "\u{2029}" {
-                output.unicodeScalars.append(contentsOf: scalars[pending..<index])
-                output += escape(scalar)
-                pending = scalars.index(after: index)
-            }
-            index = scalars.index(after: index)
-        }
-        output.unicodeScalars.append(contentsOf: scalars[pending..<scalars.endIndex])
-        output += "\""
+        var bytes: [UInt8] = []
+        appendString(value, to: &bytes)
+        output += String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Whether any byte calls for an escape: quote, backslash, a control character, or the lead byte of U+2028/9.
-    private static func needsEscaping(_ value: String) -> Bool {
+    /// The same into bytes, read from the string's own UTF-8 and copied in runs between escapes: what the log
+    /// handler builds its lines with (appending to a `String` piece by piece costs far more).
+    public static func appendString(_ value: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
         var value = value
-        return value.withUTF8 { bytes in
-            bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }
+        value.withUTF8 { bytes in
+            var copied = 0, index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9: legal in JSON, line breaks in JavaScript.
+                let separator = byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80
+                    && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+                guard separator || byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+                    index += 1
+                    continue
+                }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<index]))
+                appendEscape(separator ? (bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029) : UInt32(byte), to: &output)
+                index += separator ? 3 : 1
+                copied = index
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
         }
+        output.append(UInt8(ascii: "\""))
     }
 
-    private static func escape(_ scalar: Unicode.Scalar) -> String {
+    private static func appendEscape(_ scalar: UInt32, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\\"))
         switch scalar {
-        case "\"": return "\\\""
-        case "\\": return "\\\\"
-        case "\n": return "\\n"
-        case "\r": return "\\r"
-        case "\t": return "\\t"
+        case 0x22: output.append(UInt8(ascii: "\""))
+        case 0x5C: output.append(UInt8(ascii: "\\"))
+        case 0x0A: output.append(UInt8(ascii: "n"))
+        case 0x0D: output.append(UInt8(ascii: "r"))
+        case 0x09: output.append(UInt8(ascii: "t"))
         default:
-            let hex = String(scalar.value, radix: 16)
-            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            output.append(UInt8(ascii: "u"))
+            for shift in stride(from: 12, through: 0, by: -4) {
+                let digit = UInt8((scalar >> UInt32(shift)) & 0x0F)
+                output.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") - 10 + digit)
+            }
         }
     }
 }

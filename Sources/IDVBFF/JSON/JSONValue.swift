@@ -22,7 +22,17 @@ public enum JSONValue: Sendable {
     /// `"\u{212A}"` (Kelvin sign) must not be taken for `"K"`.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        return members.first { $0.key.utf8.elementsEqual(key.utf8) }?.value
+        return members.first { Self.sameBytes($0.key, key) }?.value
+    }
+
+    /// UTF-8 equality, over the strings' own storage when they have it (the generic path walks string indices).
+    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        let contiguous = a.utf8.withContiguousStorageIfAvailable { a in
+            b.utf8.withContiguousStorageIfAvailable { b in a.elementsEqual(b) }
+        }
+        if let contiguous, let equal = contiguous { return equal }
+        return a.utf8.elementsEqual(b.utf8)
     }
 
     /// The string, when this is one.

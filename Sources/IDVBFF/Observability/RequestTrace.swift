@@ -27,9 +27,37 @@ public final class RequestTrace {
         // The ids themselves, not their text: it is written only if a line about the request is logged.
         context.logger[metadataKey: "trace_id"] = .stringConvertible(traceID)
         context.logger[metadataKey: "span_id"] = .stringConvertible(requestSpan)
-        context.propagatedHeaders.replaceOrAdd(name: "traceparent", value: upstream.traceParentHeaderValue)
+        context.propagatedHeaders.replaceOrAdd(name: "traceparent", value: Self.traceParent(upstream))
         if let state = upstream.traceStateHeaderValue, !state.isEmpty {
             context.propagatedHeaders.replaceOrAdd(name: "tracestate", value: state)
+        }
+    }
+
+    /// `traceParentHeaderValue`'s text (`00-`, trace id, `-`, span id, `-`, flags, in lower-case hex), written
+    /// straight into the string's storage: the library interpolates it from three strings, for every request.
+    static func traceParent(_ context: TraceContext) -> String {
+        String(unsafeUninitializedCapacity: 55) { text in
+            var count = 0
+            func put(_ byte: UInt8) {
+                text[count] = byte
+                count += 1
+            }
+            func putDigit(_ nibble: UInt8) {
+                put(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble)
+            }
+            func putHex(_ byte: UInt8) {
+                putDigit(byte >> 4)
+                putDigit(byte & 0x0F)
+            }
+            put(UInt8(ascii: "0"))
+            put(UInt8(ascii: "0"))
+            put(UInt8(ascii: "-"))
+            withUnsafeBytes(of: context.traceID.bytes) { $0.forEach(putHex) }
+            put(UInt8(ascii: "-"))
+            withUnsafeBytes(of: context.spanID.bytes) { $0.forEach(putHex) }
+            put(UInt8(ascii: "-"))
+            putHex(context.flags.rawValue)
+            return count
         }
     }
 

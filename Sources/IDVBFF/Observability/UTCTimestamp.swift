@@ -8,13 +8,13 @@ import Darwin
 enum UTCTimestamp {
     /// The current wall-clock time, e.g. `2026-11-27T11:20:10.123Z`.
     static func now() -> String {
-        var line = ""
+        var line: [UInt8] = []
         appendNow(to: &line)
-        return line
+        return String(decoding: line, as: UTF8.self)
     }
 
     /// Appends the current wall-clock time to `output` (the log line under construction).
-    static func appendNow(to output: inout String) {
+    static func appendNow(to output: inout [UInt8]) {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         append(seconds: Int64(time.tv_sec), milliseconds: Int(time.tv_nsec / 1_000_000), to: &output)
@@ -22,12 +22,12 @@ enum UTCTimestamp {
 
     /// Formats seconds since the epoch plus milliseconds.
     static func format(seconds: Int64, milliseconds: Int) -> String {
-        var text = ""
+        var text: [UInt8] = []
         append(seconds: seconds, milliseconds: milliseconds, to: &text)
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
-    private static func append(seconds: Int64, milliseconds: Int, to output: inout String) {
+    private static func append(seconds: Int64, milliseconds: Int, to output: inout [UInt8]) {
         let days = (seconds >= 0 ? seconds : seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
@@ -47,7 +47,7 @@ enum UTCTimestamp {
             digits(secondOfDay / 60 % 60, 2, at: 14); buffer[16] = UInt8(ascii: ":")
             digits(secondOfDay % 60, 2, at: 17); buffer[19] = UInt8(ascii: ".")
             digits(milliseconds, 3, at: 20); buffer[23] = UInt8(ascii: "Z")
-            output += String(decoding: UnsafeBufferPointer(buffer), as: UTF8.self)
+            output.append(contentsOf: buffer)
         }
     }
 
