@@ -45,6 +45,12 @@ struct bufferevent *cevent_tls_client_bufferevent_new(struct event_base *base, S
 /// 0 when written.
 int cevent_tls_write(struct bufferevent *bufferevent, const void *bytes, size_t length);
 
+/// Makes a client bufferevent read again when OpenSSL holds bytes it read ahead and has not decrypted: libevent 2.1
+/// reads until `SSL_pending` is 0, which counts only the current record, so a record that arrived with the one
+/// just read would otherwise wait for the socket to become readable again, perhaps never. Call it after taking
+/// what the read callback delivered; the read event then runs on the next loop turn.
+void cevent_tls_read_buffered(struct bufferevent *bufferevent);
+
 /// What went wrong with a connection's TLS, as `cevent_tls_failure` reports it.
 typedef enum {
     CEVENT_TLS_NO_FAILURE = 0,

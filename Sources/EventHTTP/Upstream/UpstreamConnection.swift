@@ -112,6 +112,9 @@ final class UpstreamConnection {
         // connection, which touches only the output.
         call.received(UnsafeRawBufferPointer(start: bytes, count: length))
         evbuffer_drain(input, length)
+        if usesTLS, !isClosed {
+            cevent_tls_read_buffered(bufferevent)  // records OpenSSL read ahead, in the same read(2)
+        }
     }
 
     private func event(_ events: Int16) {
