@@ -162,7 +162,7 @@ if add_allocator_probes 2>"$work/probe.err"; then
   perf probe -q -d 'idvbench:*' 2>/dev/null || true
 else
   perf probe -q -d 'idvbench:*' 2>/dev/null || true  # those placed before the one that failed
-  echo "allocations per request:                not measurable here ($(grep -m1 -i error "$work/probe.err" || echo "no uprobes"))"
+  echo "allocations per request:                not measurable here ($(head -c 200 "$work/probe.err" | tr "\n" " " | grep . || echo "no uprobes"))"
 fi
 kill "$pid_info" "$pid_limits" "$pid_guarded"
 
