@@ -42,7 +42,7 @@ final class UpstreamCall {
     /// into the head.
     static func serialize(_ request: UpstreamRequest, targetAndHost: [UInt8]) -> [UInt8]? {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(256 + request.body.count)
+        bytes.reserveCapacity(512 + request.body.count)  // a mint's head: 300 to 400 bytes
         bytes.append(contentsOf: request.method.rawValue.utf8)
         bytes.append(contentsOf: targetAndHost)
         for field in request.headers {

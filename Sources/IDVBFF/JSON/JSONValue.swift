@@ -26,7 +26,7 @@ public enum JSONValue: Sendable {
     }
 
     /// UTF-8 equality, over the strings' own storage when they have it (the generic path walks string indices).
-    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
         guard a.utf8.count == b.utf8.count else { return false }
         let contiguous = a.utf8.withContiguousStorageIfAvailable { a in
             b.utf8.withContiguousStorageIfAvailable { b in a.elementsEqual(b) }

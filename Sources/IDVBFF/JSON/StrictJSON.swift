@@ -63,7 +63,7 @@ private struct StrictJSONParser {
         case ASCII.openBracket:
             return try parseArray(depth: depth + 1)
         case ASCII.quote:
-            return .string(String(decoding: try parseString(), as: UTF8.self))
+            return .string(try parseString())
         case ASCII.minus, ASCII.zero...ASCII.nine:
             return .number(try parseNumber())
         case UInt8(ascii: "t"):
@@ -109,7 +109,7 @@ private struct StrictJSONParser {
             position += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            members.append((key: String(decoding: key, as: UTF8.self), value: value))
+            members.append((key: key, value: value))
             skipWhitespace()
             switch peek() {
             case ASCII.comma:
@@ -126,14 +126,14 @@ private struct StrictJSONParser {
     /// Whether `key` is already among `members`' keys, compared as bytes: Swift's String equality would merge
     /// canonically equivalent keys. A small object is scanned (no set to allocate, the usual case); from
     /// `keyScanLimit` members on, `index` holds the keys so that a hostile object costs no quadratic time.
-    private static func repeats(_ key: [UInt8], members: [(key: String, value: JSONValue)], index: inout Set<[UInt8]>?) -> Bool {
+    private static func repeats(_ key: String, members: [(key: String, value: JSONValue)], index: inout Set<[UInt8]>?) -> Bool {
         if index == nil {
             guard members.count >= keyScanLimit else {
-                return members.contains { $0.key.utf8.elementsEqual(key) }
+                return members.contains { JSONValue.sameBytes($0.key, key) }
             }
             index = Set(members.map { Array($0.key.utf8) })
         }
-        return index?.insert(key).inserted == false
+        return index?.insert(Array(key.utf8)).inserted == false
     }
 
     private static let keyScanLimit = 16
@@ -227,11 +227,12 @@ private struct StrictJSONParser {
     // MARK: Strings
 
     /// Reads the string starting at the quote under `position` and returns its decoded, well-formed UTF-8.
-    private mutating func parseString() throws(StrictJSONError) -> [UInt8] {
+    private mutating func parseString() throws(StrictJSONError) -> String {
         position += 1  // opening quote
-        // Bytes that need no decoding are copied a run at a time: a string without escapes, the usual case, costs
-        // one allocation of its exact size.
+        // Bytes that need no decoding are copied a run at a time; a string without escapes, the usual case, is made
+        // straight from the document's bytes (no allocation at all up to 15 bytes).
         var decoded: [UInt8] = []
+        var escaped = false
         var runStart = position
         while true {
             guard let byte = peek() else {
@@ -239,10 +240,12 @@ private struct StrictJSONParser {
             }
             switch byte {
             case ASCII.quote:
+                defer { position += 1 }
+                guard escaped else { return String(decoding: bytes[runStart..<position], as: UTF8.self) }
                 decoded.append(contentsOf: bytes[runStart..<position])
-                position += 1
-                return decoded
+                return String(decoding: decoded, as: UTF8.self)
             case ASCII.backslash:
+                escaped = true
                 decoded.append(contentsOf: bytes[runStart..<position])
                 try parseEscape(into: &decoded)
                 runStart = position
