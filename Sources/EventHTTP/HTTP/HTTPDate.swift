@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The `Date` field of responses (RFC 9110 §5.6.7, IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`), formatted once
@@ -11,7 +11,7 @@ struct HTTPDate {
     private var second: time_t = -1
     private var text = ""
 
-    /// Today's text for the current second.
+    /// The text for the current second.
     mutating func now() -> String {
         let now = time(nil)
         if now != second {

@@ -84,13 +84,13 @@ struct UpstreamResponseParser {
 
     /// The length of the head with its empty line, once it has all arrived.
     private mutating func headEnd() throws(Failure) -> Int? {
-        let end = try buffer.withUnsafeBufferPointer { buffer in
+        let end = try buffer.withUnsafeBufferPointer { bytes in
             Result { () throws(Failure) -> Int? in
                 var index = max(0, headScanStart - 3)
-                while index + 4 <= buffer.count {
+                while index + 4 <= bytes.count {
                     // Refused as soon as seen: a head of bare LFs would otherwise be waited on until the close.
-                    guard buffer[index] != 10 || (index > 0 && buffer[index - 1] == 13) else { throw .malformed("a bare LF in the head") }
-                    if buffer[index] == 13, buffer[index + 1] == 10, buffer[index + 2] == 13, buffer[index + 3] == 10 {
+                    guard bytes[index] != 10 || (index > 0 && bytes[index - 1] == 13) else { throw .malformed("a bare LF in the head") }
+                    if bytes[index] == 13, bytes[index + 1] == 10, bytes[index + 2] == 13, bytes[index + 3] == 10 {
                         guard index + 4 <= Self.maxHeadBytes else { throw .tooLarge }
                         return index + 4
                     }
