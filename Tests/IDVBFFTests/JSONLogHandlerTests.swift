@@ -33,6 +33,33 @@ struct JSONLogHandlerTests {
         #expect((object["timestamp"] as? String)?.hasSuffix("Z") == true)
     }
 
+    @Test func requestFieldsAreWrittenInKeyOrderAndTheEventsMetadataWins() throws {
+        var (logger, lines) = logger()
+        logger[metadataKey: "span_id"] = "s1"
+        logger[metadataKey: "requestId"] = "r1"
+        logger[metadataKey: "zone"] = "z"
+        logger[metadataKey: "trace_id"] = "t1"
+        logger[metadataKey: "alpha"] = "a"
+        #expect(logger[metadataKey: "trace_id"] == "t1" && logger[metadataKey: "alpha"] == "a")
+        logger.info("x", metadata: ["span_id": "event", "beta": "b"])
+        let line = try #require(lines.all.first)
+        #expect(line.hasSuffix(#""alpha":"a","beta":"b","requestId":"r1","span_id":"event","trace_id":"t1","zone":"z"}\#n"#))
+        // Removed, a request field is gone from the line as any other key is.
+        logger[metadataKey: "trace_id"] = nil
+        logger.info("y")
+        #expect(lines.all[1].hasSuffix(#""alpha":"a","requestId":"r1","span_id":"s1","zone":"z"}\#n"#))
+    }
+
+    @Test func theMetadataPropertyHoldsTheRequestFieldsToo() {
+        var handler = JSONLogHandler(label: "test", level: .info) { _ in }
+        handler[metadataKey: "requestId"] = "r1"
+        handler[metadataKey: "other"] = "o"
+        #expect(handler.metadata == ["requestId": "r1", "other": "o"])
+        handler.metadata = ["trace_id": "t2", "k": "v"]
+        #expect(handler[metadataKey: "trace_id"] == "t2" && handler[metadataKey: "requestId"] == nil)
+        #expect(handler.metadata == ["trace_id": "t2", "k": "v"])
+    }
+
     @Test func respectsTheLevel() {
         let (logger, lines) = logger(level: .warning)
         logger.info("quiet")

@@ -7,10 +7,75 @@ public import Logging
 /// threads never interleave. Fields: `timestamp` (UTC, milliseconds), `level`, `message`, `label`, then the metadata.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
+    /// The metadata: the dictionary, with the request fields (``RequestField``) merged in.
+    public var metadata: Logger.Metadata {
+        get {
+            var all = otherMetadata
+            for field in RequestField.allCases {
+                if let value = requestValues[field.rawValue] { all[field.key] = value }
+            }
+            return all
+        }
+        set {
+            otherMetadata = newValue
+            for field in RequestField.allCases {
+                requestValues[field.rawValue] = otherMetadata.removeValue(forKey: field.key)
+            }
+        }
+    }
+    /// Every key but the request fields'.
+    private var otherMetadata: Logger.Metadata = [:]
+    /// The request fields' values, by ``RequestField`` raw value.
+    private var requestValues = RequestValues()
     private let label: String
     /// Where lines go: `nil` is standard error.
     private let sink: (@Sendable (String) -> Void)?
+
+    /// The fields every request's logger is given (`requestId` by the server, the trace ids by ``RequestTrace``),
+    /// kept apart from the dictionary: a request's copy of the handler sets them without copying and hashing into
+    /// a dictionary shared with the loop's logger.
+    enum RequestField: Int, CaseIterable {
+        case requestID, traceID, spanID
+
+        var key: String {
+            switch self {
+            case .requestID: "requestId"
+            case .traceID: "trace_id"
+            case .spanID: "span_id"
+            }
+        }
+
+        init?(key: String) {
+            switch key {
+            case "requestId": self = .requestID
+            case "trace_id": self = .traceID
+            case "span_id": self = .spanID
+            default: return nil
+            }
+        }
+    }
+
+    /// Three optional values in place, subscripted by field (an array would allocate per request).
+    struct RequestValues {
+        private var values: (Logger.Metadata.Value?, Logger.Metadata.Value?, Logger.Metadata.Value?)
+
+        subscript(index: Int) -> Logger.Metadata.Value? {
+            get {
+                switch index {
+                case 0: values.0
+                case 1: values.1
+                default: values.2
+                }
+            }
+            set {
+                switch index {
+                case 0: values.0 = newValue
+                case 1: values.1 = newValue
+                default: values.2 = newValue
+                }
+            }
+        }
+    }
 
     /// A handler writing to standard error: on event-loop threads once per loop turn (``LoopBatchedOutput``),
     /// except errors, which go out at once in case the process is about to end.
@@ -18,7 +83,6 @@ public struct JSONLogHandler: LogHandler {
         self.label = label
         self.logLevel = level
         self.sink = nil
-        reserveRequestMetadata()
     }
 
     /// A handler handing each finished line (newline included) to `sink`, for tests.
@@ -26,18 +90,20 @@ public struct JSONLogHandler: LogHandler {
         self.label = label
         self.logLevel = level
         self.sink = sink
-        reserveRequestMetadata()
-    }
-
-    /// Room for what every request's logger adds (`requestId`, `trace_id`, `span_id`): each request's copy of the
-    /// metadata then starts at that size instead of growing twice.
-    private mutating func reserveRequestMetadata() {
-        metadata.reserveCapacity(4)
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
+        get {
+            guard let field = RequestField(key: key) else { return otherMetadata[key] }
+            return requestValues[field.rawValue]
+        }
+        set {
+            if let field = RequestField(key: key) {
+                requestValues[field.rawValue] = newValue
+            } else {
+                otherMetadata[key] = newValue
+            }
+        }
     }
 
     public func log(event: LogEvent) {
@@ -55,15 +121,18 @@ public struct JSONLogHandler: LogHandler {
         // The handler's metadata and the event's, the event's winning, in key order: without merging dictionaries.
         let extra = event.metadata ?? [:]
         var keys: [String] = []
-        keys.reserveCapacity(metadata.count + extra.count)
-        keys.append(contentsOf: metadata.keys)
-        keys.append(contentsOf: extra.keys.lazy.filter { metadata[$0] == nil })
+        keys.reserveCapacity(otherMetadata.count + RequestField.allCases.count + extra.count)
+        keys.append(contentsOf: otherMetadata.keys)
+        for field in RequestField.allCases where requestValues[field.rawValue] != nil {
+            keys.append(field.key)
+        }
+        keys.append(contentsOf: extra.keys.lazy.filter { self[metadataKey: $0] == nil })
         keys.sort()
         for key in keys where !JSONLogHandler.reservedKeys.contains(key) {
             line.append(UInt8(ascii: ","))
             JSONText.appendString(key, to: &line)
             line.append(UInt8(ascii: ":"))
-            JSONText.appendValue(extra[key] ?? metadata[key]!, to: &line)
+            JSONText.appendValue(extra[key] ?? self[metadataKey: key]!, to: &line)
         }
         line += "}\n".utf8
         line.withUnsafeBufferPointer { line in
