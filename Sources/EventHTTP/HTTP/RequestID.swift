@@ -46,7 +46,7 @@ public struct RequestIDGenerator: Sendable {
             for index in 0..<32 {
                 let word = index < 16 ? words.0 : words.1
                 let digit = UInt8(truncatingIfNeeded: word >> UInt64(60 - (index % 16) * 4)) & 0xF
-                buffer[index] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") - 10 + digit
+                buffer[index] = LowercaseHex.digit(digit)
             }
             return 32
         }
@@ -59,5 +59,14 @@ public struct RequestIDGenerator: Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// Lower-case hexadecimal, for what is written a byte at a time: request ids, trace ids, JSON escapes.
+public enum LowercaseHex {
+    /// The digit of `nibble` (0 to 15).
+    @inlinable
+    public static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 }

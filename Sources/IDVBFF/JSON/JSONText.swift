@@ -1,3 +1,5 @@
+import EventHTTP
+
 /// The small piece of JSON writing that needs no document model: string literals, for the log handler and the
 /// fake ClientLoop's answers.
 public enum JSONText {
@@ -45,8 +47,7 @@ public enum JSONText {
         default:
             output.append(UInt8(ascii: "u"))
             for shift in stride(from: 12, through: 0, by: -4) {
-                let digit = UInt8((scalar >> UInt32(shift)) & 0x0F)
-                output.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") - 10 + digit)
+                output.append(LowercaseHex.digit(UInt8((scalar >> UInt32(shift)) & 0x0F)))
             }
         }
     }

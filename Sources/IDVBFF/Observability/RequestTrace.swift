@@ -42,12 +42,9 @@ public final class RequestTrace {
                 text[count] = byte
                 count += 1
             }
-            func putDigit(_ nibble: UInt8) {
-                put(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble)
-            }
             func putHex(_ byte: UInt8) {
-                putDigit(byte >> 4)
-                putDigit(byte & 0x0F)
+                put(LowercaseHex.digit(byte >> 4))
+                put(LowercaseHex.digit(byte & 0x0F))
             }
             put(UInt8(ascii: "0"))
             put(UInt8(ascii: "0"))
