@@ -162,6 +162,14 @@ struct CORSHandlerTests {
         #expect(Self.corsFieldNames(response).isEmpty)
     }
 
+    @Test func aCORSFieldTheRouteSetIsReplacedNotRepeated() throws {
+        let inner = RecordingHandler(answer: HTTPResponse(status: 200, headers: ["access-control-allow-origin": "https://evil.example", "X": "y"]))
+        let response = try #require(Self.responses(of: CORSHandler(policy: Self.policy, wrapped: inner), to: Self.request(.post, ["Origin": Self.app])).first)
+        #expect(response.headers.values(named: "Access-Control-Allow-Origin") == [Self.app])
+        #expect(response.headers.values(named: "Vary") == ["Origin"])
+        #expect(response.headers["X"] == "y")
+    }
+
     @Test func keepsWhatTheRouteAlreadyVariesOn() throws {
         let inner = RecordingHandler(answer: HTTPResponse(status: 200, headers: ["Vary": "Accept-Encoding, origin"]))
         let response = try #require(Self.responses(of: CORSHandler(policy: Self.policy, wrapped: inner), to: Self.request(.post, ["Origin": Self.app])).first)

@@ -59,6 +59,16 @@ extension HTTPResponse {
     func addingCORSHeaders(_ corsHeaders: HTTPHeaders) -> HTTPResponse {
         var response = self
         response.headers.reserveCapacity(response.headers.count + corsHeaders.count)
+        // Routes seldom set any of these: one pass says so, and the fields are then appended without a search each.
+        let collides = response.headers.contains { field in
+            corsHeaders.contains { $0.name.utf8.elementsEqualIgnoringASCIICase(field.name.utf8) }
+        }
+        guard collides else {
+            for field in corsHeaders {
+                response.headers.add(name: field.name, value: field.value)
+            }
+            return response
+        }
         for field in corsHeaders {
             if field.name.utf8.elementsEqualIgnoringASCIICase("Vary".utf8) {
                 let vary = response.headers.values(named: "Vary")

@@ -99,11 +99,20 @@ enum RateLimitHeaders {
         case .limited(let retryAfterSeconds):
             (remaining, resetSeconds) = (0, retryAfterSeconds)
         }
-        return [
-            policyFieldName: policyValue,
-            limitFieldName: "\"\(policyName)\";r=\(remaining);t=\(resetSeconds)",
-        ]
+        // Built by appending, not interpolating, and the list reserved: this runs for every request.
+        var limit = limitValuePrefix
+        limit += String(remaining)
+        limit += ";t="
+        limit += String(resetSeconds)
+        var fields = HTTPHeaders()
+        fields.reserveCapacity(2)
+        fields.add(name: policyFieldName, value: policyValue)
+        fields.add(name: limitFieldName, value: limit)
+        return fields
     }
+
+    /// The `RateLimit` value up to its `r` parameter's number.
+    private static let limitValuePrefix = "\"\(policyName)\";r="
 
     /// The header fields of a refused request: `Retry-After`, then the rate-limit `fields`.
     static func refusal(retryAfterSeconds: Int, fields: HTTPHeaders) -> HTTPHeaders {
