@@ -118,21 +118,28 @@ public struct JSONLogHandler: LogHandler {
         JSONText.appendString("\(event.message)", to: &line)
         line += ",\"label\":".utf8
         JSONText.appendString(label, to: &line)
-        // The handler's metadata and the event's, the event's winning, in key order: without merging dictionaries.
+        // The handler's metadata and the event's, the event's winning, in key order: gathered as pairs, so that each
+        // value is taken where it is rather than looked up again by its key.
         let extra = event.metadata ?? [:]
-        var keys: [String] = []
-        keys.reserveCapacity(otherMetadata.count + RequestField.allCases.count + extra.count)
-        keys.append(contentsOf: otherMetadata.keys)
-        for field in RequestField.allCases where requestValues[field.rawValue] != nil {
-            keys.append(field.key)
+        var fields: [(key: String, value: Logger.Metadata.Value)] = []
+        fields.reserveCapacity(otherMetadata.count + RequestField.allCases.count + extra.count)
+        for (key, value) in extra {
+            fields.append((key, value))
         }
-        keys.append(contentsOf: extra.keys.lazy.filter { self[metadataKey: $0] == nil })
-        keys.sort()
-        for key in keys where !JSONLogHandler.reservedKeys.contains(key) {
+        for field in RequestField.allCases {
+            if let value = requestValues[field.rawValue], extra.isEmpty || extra[field.key] == nil {
+                fields.append((field.key, value))
+            }
+        }
+        for (key, value) in otherMetadata where extra.isEmpty || extra[key] == nil {
+            fields.append((key, value))
+        }
+        fields.sort { $0.key < $1.key }
+        for field in fields where !Self.isReserved(field.key) {
             line.append(UInt8(ascii: ","))
-            JSONText.appendString(key, to: &line)
+            JSONText.appendString(field.key, to: &line)
             line.append(UInt8(ascii: ":"))
-            JSONText.appendValue(extra[key] ?? self[metadataKey: key]!, to: &line)
+            JSONText.appendValue(field.value, to: &line)
         }
         line += "}\n".utf8
         line.withUnsafeBufferPointer { line in
@@ -144,7 +151,13 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    private static let reservedKeys: Set<String> = ["timestamp", "level", "message", "label"]
+    /// The line's own fields, which metadata cannot overwrite.
+    private static func isReserved(_ key: String) -> Bool {
+        switch key {
+        case "timestamp", "level", "message", "label": true
+        default: false
+        }
+    }
 }
 
 extension JSONText {
