@@ -60,6 +60,17 @@ struct JSONLogHandlerTests {
         #expect(handler.metadata == ["trace_id": "t2", "k": "v"])
     }
 
+    @Test func onlyIntsFiniteDoublesAndBoolsBecomeJSONNumbersAndBooleans() throws {
+        struct Identifier: CustomStringConvertible, Sendable { var description: String { "id-1" } }
+        let (logger, lines) = logger()
+        logger.info("x", metadata: [
+            "a": .stringConvertible(42), "b": .stringConvertible(1.5), "c": .stringConvertible(Double.infinity),
+            "d": .stringConvertible(false), "e": .stringConvertible(Int8(5)), "f": .stringConvertible(Identifier()),
+        ])
+        let line = try #require(lines.all.first)
+        #expect(line.hasSuffix(#""a":42,"b":1.5,"c":"inf","d":false,"e":"5","f":"id-1"}\#n"#))
+    }
+
     @Test func respectsTheLevel() {
         let (logger, lines) = logger(level: .warning)
         logger.info("quiet")

@@ -167,11 +167,17 @@ extension JSONText {
         case .string(let string):
             appendString(string, to: &output)
         case .stringConvertible(let convertible):
-            switch convertible {
-            case let number as Int: output += String(number).utf8
-            case let number as Double where number.isFinite: output += String(number).utf8
-            case let flag as Bool: output += (flag ? "true" : "false").utf8
-            default: appendString(convertible.description, to: &output)
+            // The value's type is compared first: a failed cast costs a runtime type check, and the ids in every
+            // request's line would go through three.
+            let type = ObjectIdentifier(Swift.type(of: convertible))
+            if type == ObjectIdentifier(Int.self), let number = convertible as? Int {
+                output += String(number).utf8
+            } else if type == ObjectIdentifier(Double.self), let number = convertible as? Double, number.isFinite {
+                output += String(number).utf8
+            } else if type == ObjectIdentifier(Bool.self), let flag = convertible as? Bool {
+                output += (flag ? "true" : "false").utf8
+            } else {
+                appendString(convertible.description, to: &output)
             }
         case .array(let values):
             output.append(UInt8(ascii: "["))
