@@ -16,6 +16,14 @@ struct HTTPDateTests {
         #expect(HTTPDate.format(seconds) == text)
     }
 
+    @Test func aNewSecondIsFormattedAgainWhicheverWayTheClockMoved() {
+        var date = HTTPDate()
+        #expect(date.text(at: 784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(date.text(at: 784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(date.text(at: 784_111_778) == "Sun, 06 Nov 1994 08:49:38 GMT")
+        #expect(date.text(at: 784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")  // a clock stepped back
+    }
+
     @Test func nowIsTheClocksSecondEachTimeItIsAsked() {
         var date = HTTPDate()
         for _ in 0..<3 {

@@ -141,6 +141,24 @@ struct HTTPServingTests {
         #expect(overCeiling.errorCode == nil)
     }
 
+    @Test("every answer, errors included, carries one Date field: the current second as an IMF-fixdate")
+    func everyAnswerCarriesOneCurrentDate() throws {
+        let server = try ServerProcess()
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        for path in ["/healthz", "/no-such-path"] {
+            let before = Date().addingTimeInterval(-1)
+            let response = try httpRequest(port: server.port, "GET", path)
+            let after = Date().addingTimeInterval(1)
+            let dates = response.headers.filter { $0.name.lowercased() == "date" }.map(\.value)
+            #expect(dates.count == 1, "\(path): \(dates)")
+            let date = try #require(dates.first.flatMap(formatter.date(from:)), "\(path): \(dates)")
+            #expect(date >= before && date <= after, "\(path): \(dates)")
+        }
+    }
+
     @Test("keep-alive serves many requests on one connection")
     func keepAliveServesManyRequests() throws {
         let server = try ServerProcess()

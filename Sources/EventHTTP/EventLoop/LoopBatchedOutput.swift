@@ -12,14 +12,8 @@ import Darwin
 /// stay whole; a line never waits for more traffic, only for the callbacks of its own turn to finish. A process that
 /// ends inside a turn loses that turn's lines: call ``flush()`` before a deliberate `_exit`.
 public enum LoopBatchedOutput {
-    /// Writes `line` (newline included) to standard error, at the end of this loop turn or, with `now`, at once
-    /// after the lines gathered before it.
-    public static func writeLine(_ line: String, now: Bool = false) {
-        var line = line
-        line.withUTF8 { writeLine($0, now: now) }
-    }
-
-    /// The same for a line's UTF-8 bytes.
+    /// Writes `line` (UTF-8, newline included) to standard error, at the end of this loop turn or, with `now`, at
+    /// once after the lines gathered before it.
     public static func writeLine(_ line: UnsafeBufferPointer<UInt8>, now: Bool = false) {
         if let batch = LoopBatch.current {
             batch.append(line)

@@ -13,10 +13,14 @@ struct HTTPDate {
 
     /// The text for the current second.
     mutating func now() -> String {
-        let now = time(nil)
-        if now != second {
-            second = now
-            text = Self.format(now)
+        text(at: time(nil))
+    }
+
+    /// The text for `seconds`, formatted again only when the second differs from the last one asked for.
+    mutating func text(at seconds: time_t) -> String {
+        if seconds != second {
+            second = seconds
+            text = Self.format(seconds)
         }
         return text
     }

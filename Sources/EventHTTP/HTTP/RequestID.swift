@@ -2,6 +2,8 @@
 public enum RequestID {
     /// The header that carries the id both ways.
     public static let headerName = "X-Request-Id"
+    /// The log metadata key every line about the request carries it under.
+    public static let logMetadataKey = "requestId"
 
     /// Longest id accepted from a client.
     public static let maximumLength = 128

@@ -225,7 +225,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         }
         let requestID = RequestID.resolve(parsed.headers[RequestID.headerName], generator: &requestIDs)
         var requestLogger = logger
-        requestLogger[metadataKey: "requestId"] = .string(requestID)
+        requestLogger[metadataKey: RequestID.logMetadataKey] = .string(requestID)
         var prepared = RequestContext(requestID: requestID, logger: requestLogger)
         responder?.prepare(&prepared, for: parsed)
         let context = prepared

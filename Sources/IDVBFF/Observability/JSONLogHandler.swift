@@ -12,66 +12,66 @@ public struct JSONLogHandler: LogHandler {
         get {
             var all = otherMetadata
             for field in RequestField.allCases {
-                if let value = requestValues[field.rawValue] { all[field.key] = value }
+                if let value = requestValues[field] { all[field.key] = value }
             }
             return all
         }
         set {
             otherMetadata = newValue
             for field in RequestField.allCases {
-                requestValues[field.rawValue] = otherMetadata.removeValue(forKey: field.key)
+                requestValues[field] = otherMetadata.removeValue(forKey: field.key)
             }
         }
     }
     /// Every key but the request fields'.
     private var otherMetadata: Logger.Metadata = [:]
-    /// The request fields' values, by ``RequestField`` raw value.
+    /// The request fields' values.
     private var requestValues = RequestValues()
     private let label: String
     /// Where lines go: `nil` is standard error.
     private let sink: (@Sendable (String) -> Void)?
 
-    /// The fields every request's logger is given (`requestId` by the server, the trace ids by ``RequestTrace``),
+    /// The fields every request's logger is given (the request id by the server, the trace ids by ``RequestTrace``),
     /// kept apart from the dictionary: a request's copy of the handler sets them without copying and hashing into
     /// a dictionary shared with the loop's logger.
-    enum RequestField: Int, CaseIterable {
+    enum RequestField: CaseIterable {
         case requestID, traceID, spanID
 
         var key: String {
             switch self {
-            case .requestID: "requestId"
-            case .traceID: "trace_id"
-            case .spanID: "span_id"
+            case .requestID: RequestID.logMetadataKey
+            case .traceID: RequestTrace.traceIDMetadataKey
+            case .spanID: RequestTrace.spanIDMetadataKey
             }
         }
 
         init?(key: String) {
             switch key {
-            case "requestId": self = .requestID
-            case "trace_id": self = .traceID
-            case "span_id": self = .spanID
+            case RequestID.logMetadataKey: self = .requestID
+            case RequestTrace.traceIDMetadataKey: self = .traceID
+            case RequestTrace.spanIDMetadataKey: self = .spanID
             default: return nil
             }
         }
     }
 
-    /// Three optional values in place, subscripted by field (an array would allocate per request).
+    /// The request fields' values in place (a dictionary or an array would allocate per request).
     struct RequestValues {
-        private var values: (Logger.Metadata.Value?, Logger.Metadata.Value?, Logger.Metadata.Value?)
+        private var requestID, traceID, spanID: Logger.Metadata.Value?
 
-        subscript(index: Int) -> Logger.Metadata.Value? {
+        subscript(field: RequestField) -> Logger.Metadata.Value? {
             get {
-                switch index {
-                case 0: values.0
-                case 1: values.1
-                default: values.2
+                switch field {
+                case .requestID: requestID
+                case .traceID: traceID
+                case .spanID: spanID
                 }
             }
             set {
-                switch index {
-                case 0: values.0 = newValue
-                case 1: values.1 = newValue
-                default: values.2 = newValue
+                switch field {
+                case .requestID: requestID = newValue
+                case .traceID: traceID = newValue
+                case .spanID: spanID = newValue
                 }
             }
         }
@@ -95,11 +95,11 @@ public struct JSONLogHandler: LogHandler {
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get {
             guard let field = RequestField(key: key) else { return otherMetadata[key] }
-            return requestValues[field.rawValue]
+            return requestValues[field]
         }
         set {
             if let field = RequestField(key: key) {
-                requestValues[field.rawValue] = newValue
+                requestValues[field] = newValue
             } else {
                 otherMetadata[key] = newValue
             }
@@ -127,7 +127,7 @@ public struct JSONLogHandler: LogHandler {
             fields.append((key, value))
         }
         for field in RequestField.allCases {
-            if let value = requestValues[field.rawValue], extra.isEmpty || extra[field.key] == nil {
+            if let value = requestValues[field], extra.isEmpty || extra[field.key] == nil {
                 fields.append((field.key, value))
             }
         }

@@ -11,6 +11,10 @@ import W3CTraceContext
 public final class RequestTrace {
     private var random: SplitMix64
 
+    /// The log metadata keys of the request's trace and span ids.
+    static let traceIDMetadataKey = "trace_id"
+    static let spanIDMetadataKey = "span_id"
+
     public init() {
         var system = SystemRandomNumberGenerator()
         random = SplitMix64(seed: system.next())
@@ -25,8 +29,8 @@ public final class RequestTrace {
         let upstream = TraceContext(traceID: traceID, spanID: SpanID.random(using: &random),
                                     flags: incoming?.flags ?? .sampled, state: incoming?.state ?? TraceState())
         // The ids themselves, not their text: it is written only if a line about the request is logged.
-        context.logger[metadataKey: "trace_id"] = .stringConvertible(traceID)
-        context.logger[metadataKey: "span_id"] = .stringConvertible(requestSpan)
+        context.logger[metadataKey: Self.traceIDMetadataKey] = .stringConvertible(traceID)
+        context.logger[metadataKey: Self.spanIDMetadataKey] = .stringConvertible(requestSpan)
         context.propagatedHeaders.replaceOrAdd(name: "traceparent", value: Self.traceParent(upstream))
         if let state = upstream.traceStateHeaderValue, !state.isEmpty {
             context.propagatedHeaders.replaceOrAdd(name: "tracestate", value: state)
