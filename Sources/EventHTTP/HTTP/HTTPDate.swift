@@ -11,7 +11,8 @@ struct HTTPDate {
     private var second: time_t = -1
     private var text = ""
 
-    /// The text for the current second.
+    /// The text for the current second, by `time(2)` as evhttp had it: the coarse clock, a tick behind the precise
+    /// one, so for a few milliseconds after a second begins the field names the one before.
     mutating func now() -> String {
         text(at: time(nil))
     }
